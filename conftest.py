@@ -1,0 +1,72 @@
+"""Shared fixtures: named personas with graded access, and a small world for them to act in."""
+
+from __future__ import annotations
+
+import pytest
+
+from harken.accounts.actions import do_create_token, do_create_user
+from harken.accounts.models import Role, TokenScope, User
+from harken.customers.models import Company
+from harken.features.actions import default_status
+from harken.features.models import Area, Feature
+
+
+def _user(username: str, role: Role) -> User:
+    return do_create_user(
+        None, username, f"{username}@harken.test", role, password="correct-horse-battery"
+    )
+
+
+@pytest.fixture
+def admin(db: None) -> User:
+    return _user("ada", Role.ADMIN)
+
+
+@pytest.fixture
+def maker(db: None) -> User:
+    return _user("mona", Role.MAKER)
+
+
+@pytest.fixture
+def contributor(db: None) -> User:
+    return _user("carl", Role.CONTRIBUTOR)
+
+
+@pytest.fixture
+def other_contributor(db: None) -> User:
+    return _user("cleo", Role.CONTRIBUTOR)
+
+
+@pytest.fixture
+def viewer(db: None) -> User:
+    return _user("vera", Role.VIEWER)
+
+
+@pytest.fixture
+def acme(db: None) -> Company:
+    return Company.objects.create(name="Acme Corp", domain="acme.com", arr=250_000, plan="Enterprise")
+
+
+@pytest.fixture
+def globex(db: None) -> Company:
+    return Company.objects.create(name="Globex", domain="globex.com", arr=40_000, plan="Team")
+
+
+@pytest.fixture
+def area(maker: User) -> Area:
+    return Area.objects.create(name="Reporting", owner=maker)
+
+
+@pytest.fixture
+def feature(area: Area, maker: User) -> Feature:
+    return Feature.objects.create(title="Export to PDF", area=area, status=default_status())
+
+
+@pytest.fixture
+def token_for():  # type: ignore[no-untyped-def]
+    """token_for(user, scope) -> the raw bearer token."""
+
+    def make(user: User, scope: TokenScope = TokenScope.WRITE) -> str:
+        return do_create_token(None, user, "test", scope)[1]
+
+    return make

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import models
+
+from harken.accounts.models import User
+from harken.audit.models import AuditEvent
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, list | tuple | set):
+        return [_plain(v) for v in value]
+    return value
+
+
+def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """The JSON-safe values of `fields` on `obj`, for diffing before and after a change."""
+    return {name: _plain(getattr(obj, name)) for name in fields}
+
+
+def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
+    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+
+
+def audit(
+    actor: User | None,
+    action: str,
+    obj: models.Model,
+    changes: Mapping[str, Any] | None = None,
+) -> AuditEvent:
+    """Record an audit event; call inside the action's transaction."""
+    return AuditEvent.objects.create(
+        actor=actor if actor is not None and actor.pk else None,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        changes={k: _plain(v) for k, v in (changes or {}).items()},
+    )
