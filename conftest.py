@@ -44,7 +44,9 @@ def viewer(db: None) -> User:
 
 @pytest.fixture
 def acme(db: None) -> Company:
-    return Company.objects.create(name="Acme Corp", domain="acme.com", arr=250_000, plan="Enterprise")
+    return Company.objects.create(
+        name="Acme Corp", domain="acme.com", arr=250_000, plan="Enterprise"
+    )
 
 
 @pytest.fixture

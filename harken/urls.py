@@ -10,4 +10,10 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("", include("harken.web.urls")),
+    path("", include("harken.inbox.urls")),
+    path("", include("harken.features.urls")),
+    path("", include("harken.customers.urls")),
+    path("", include("harken.accounts.urls")),
+    path("", include("harken.notify.urls")),
+    path("", include("harken.integrations.urls")),
 ]

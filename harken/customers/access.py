@@ -11,9 +11,7 @@ from harken.lib.errors import NotFound
 def access_company(user: User | AnonymousUser, company_id: int) -> Company:
     """Companies, with their ARR, are for staff only."""
     staff(user)
-    company = (
-        Company.objects.select_related("account_owner", "csm").filter(pk=company_id).first()
-    )
+    company = Company.objects.select_related("account_owner", "csm").filter(pk=company_id).first()
     if company is None:
         raise NotFound("company")
     return company

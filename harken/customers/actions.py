@@ -14,9 +14,29 @@ from harken.lib.errors import ActionError
 
 # Addresses at these providers say nothing about the employer, so they never pick a company.
 FREEMAIL = frozenset(
-    "gmail.com googlemail.com yahoo.com outlook.com hotmail.com live.com icloud.com me.com "
-    "aol.com proton.me protonmail.com gmx.de gmx.net web.de yandex.ru mail.ru qq.com "
-    "163.com fastmail.com hey.com zoho.com".split()
+    [
+        "gmail.com",
+        "googlemail.com",
+        "yahoo.com",
+        "outlook.com",
+        "hotmail.com",
+        "live.com",
+        "icloud.com",
+        "me.com",
+        "aol.com",
+        "proton.me",
+        "protonmail.com",
+        "gmx.de",
+        "gmx.net",
+        "web.de",
+        "yandex.ru",
+        "mail.ru",
+        "qq.com",
+        "163.com",
+        "fastmail.com",
+        "hey.com",
+        "zoho.com",
+    ]
 )
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 COMPANY_FIELDS = (
@@ -46,9 +66,7 @@ def normalize_domain(raw: str) -> str:
 def company_for_domain(domain: str) -> Company | None:
     if domain in FREEMAIL:
         return None
-    return Company.objects.filter(
-        Q(domain=domain) | Q(extra_domains__domain=domain)
-    ).first()
+    return Company.objects.filter(Q(domain=domain) | Q(extra_domains__domain=domain)).first()
 
 
 def _check_company_fields(fields: dict[str, Any]) -> None:
@@ -74,10 +92,9 @@ def do_upsert_company(
     domain = normalize_domain(domain)
     _check_company_fields(fields)
     with transaction.atomic():
-        company = (
-            Company.objects.select_for_update().filter(domain=domain).first()
-            or company_for_domain(domain)
-        )
+        company = Company.objects.select_for_update().filter(
+            domain=domain
+        ).first() or company_for_domain(domain)
         if company is None:
             if not fields.get("name"):
                 raise ActionError("A new company needs a name.", field="name")
@@ -118,7 +135,7 @@ def do_upsert_person(
         raise ActionError(f"{email!r} is not an email address.", field="email")
     person = Person.objects.select_related("company").filter(email=email).first()
     if person is not None:
-        changed = {}
+        changed: dict[str, object] = {}
         if name and not person.name:
             changed["name"] = name
         if company is not None and person.company_id is None:

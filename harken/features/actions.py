@@ -75,11 +75,11 @@ def _check_feature_fields(fields: dict[str, Any], feature: Feature | None) -> No
             "Timeframe must be one of: now, next, later (or empty).", field="timeframe"
         )
     tickets = fields.get("tickets")
-    if tickets is not None:
-        if not isinstance(tickets, list) or not all(
-            isinstance(t, str) and t.startswith(("https://", "http://")) for t in tickets
-        ):
-            raise ActionError("Tickets are a list of web addresses.", field="tickets")
+    if tickets is not None and (
+        not isinstance(tickets, list)
+        or not all(isinstance(t, str) and t.startswith(("https://", "http://")) for t in tickets)
+    ):
+        raise ActionError("Tickets are a list of web addresses.", field="tickets")
     parent = fields.get("parent")
     if parent is not None and feature is not None:
         # Walk up from the new parent: meeting the feature itself would close a cycle.
@@ -131,7 +131,9 @@ def do_create_area(
     try:
         with transaction.atomic():
             area = Area.objects.create(name=name.strip(), parent=parent, owner=owner)
-            audit(actor, "area.created", area, {"name": area.name, "parent": parent, "owner": owner})
+            audit(
+                actor, "area.created", area, {"name": area.name, "parent": parent, "owner": owner}
+            )
     except IntegrityError:
         raise ActionError(f"There is already an area named {name!r} here.", field="name") from None
     return area

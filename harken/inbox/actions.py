@@ -62,7 +62,9 @@ def check_incoming(incoming: IncomingNote) -> None:
     if incoming.source not in Source.values:
         raise ActionError(f"Source must be one of: {', '.join(Source.values)}.", field="source")
     if incoming.external_id is not None and not incoming.external_id.strip():
-        raise ActionError("external_id must not be blank; leave it out instead.", field="external_id")
+        raise ActionError(
+            "external_id must not be blank; leave it out instead.", field="external_id"
+        )
     priority = incoming.customer_priority
     if priority is not None and not 1 <= priority <= 10:
         raise ActionError("Customer priority is a number from 1 to 10.", field="customer_priority")

@@ -67,7 +67,8 @@ class Note(models.Model):
     body = models.TextField(blank=True)
     source = models.CharField(max_length=16, choices=Source.choices, default=Source.MANUAL)
     source_url = models.URLField(max_length=1000, blank=True)
-    external_id = models.CharField(max_length=255, null=True, blank=True)
+    # NULL, not "": notes without an external id must not collide in the unique constraint.
+    external_id = models.CharField(max_length=255, null=True, blank=True)  # noqa: DJ001
     submitter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -41,7 +41,9 @@ def area_and_descendants(area_id: int) -> list[int]:
 def filter_notes(user: User, qs: QuerySet[Note], f: InboxFilters) -> QuerySet[Note]:
     if f.state:
         if f.state not in NoteState.values:
-            raise ActionError(f"State must be one of: {', '.join(NoteState.values)}.", field="state")
+            raise ActionError(
+                f"State must be one of: {', '.join(NoteState.values)}.", field="state"
+            )
         qs = qs.filter(state=f.state)
     if f.source:
         if f.source not in Source.values:

@@ -25,21 +25,23 @@ def fts5_query(text: str) -> str:
     return " ".join(f'"{w}"*' for w in _WORD.findall(text))
 
 
-def search[M: Model](qs: QuerySet[M], text: str, table: str, columns: tuple[str, ...]) -> QuerySet[M]:
+def search[M: Model](
+    qs: QuerySet[M], text: str, table: str, columns: tuple[str, ...]
+) -> QuerySet[M]:
     """Filter `qs` to rows of `table` whose `columns` match the words of `text`."""
     if not _WORD.search(text):
         return qs
     if connection.vendor == "postgresql":
         return qs.filter(
             pk__in=RawSQL(
-                f"SELECT id FROM {table} WHERE {pg_document(table, columns)} "  # noqa: S608
+                f"SELECT id FROM {table} WHERE {pg_document(table, columns)} "
                 "@@ websearch_to_tsquery('english'::regconfig, %s)",
                 [text],
             )
         )
     return qs.filter(
         pk__in=RawSQL(
-            f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH %s",  # noqa: S608
+            f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH %s",
             [fts5_query(text)],
         )
     )

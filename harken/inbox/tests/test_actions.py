@@ -27,7 +27,8 @@ def test_ingest_resolves_person_and_company_from_email(contributor: User, acme: 
         IncomingNote(title="PDF export", person_email="Jo@Acme.com", why=WHY),
     )
     assert created
-    assert note.person is not None and note.person.email == "jo@acme.com"
+    assert note.person is not None
+    assert note.person.email == "jo@acme.com"
     assert note.company == acme
     assert AuditEvent.objects.filter(action="note.created", object_id=str(note.pk)).exists()
 
@@ -36,7 +37,8 @@ def test_same_external_id_returns_existing_note(contributor: User) -> None:
     incoming = IncomingNote(title="From GitHub", source=Source.GITHUB, external_id="issue-1")
     first, created = ingest_note(contributor, incoming)
     again, created_again = ingest_note(contributor, incoming)
-    assert created and not created_again
+    assert created
+    assert not created_again
     assert again.pk == first.pk
     assert Note.objects.count() == 1
 
@@ -58,7 +60,9 @@ def test_link_updates_feature_counts(
 ) -> None:
     note, _ = ingest_note(
         contributor,
-        IncomingNote(title="PDF", body="We need PDF export for the board", company_id=acme.pk, why=WHY),
+        IncomingNote(
+            title="PDF", body="We need PDF export for the board", company_id=acme.pk, why=WHY
+        ),
     )
     do_link_note(maker, note, feature, Importance.CRITICAL, highlight="PDF export")
     feature.refresh_from_db()
@@ -73,4 +77,6 @@ def test_processing_notifies_submitter(maker: User, contributor: User) -> None:
     notification = contributor.notifications.get()
     assert "Thanks, on the roadmap" in notification.text
     with pytest.raises(ActionError):
-        do_set_note_state(maker, note, NoteState.SNOOZED, snoozed_until=timezone.now() - timedelta(1))
+        do_set_note_state(
+            maker, note, NoteState.SNOOZED, snoozed_until=timezone.now() - timedelta(1)
+        )

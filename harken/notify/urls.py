@@ -1,0 +1,9 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from harken.web.views import pending
+
+urlpatterns = [
+    path("notifications/", pending, name="notifications"),
+]
