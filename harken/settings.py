@@ -76,7 +76,8 @@ SECRET_KEY = (
     else _secret_key(DATA_DIR, EMBEDDED)
 )
 ALLOWED_HOSTS = env_list(
-    "HARKEN_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"] if EMBEDDED else []
+    "HARKEN_ALLOWED_HOSTS",
+    ["127.0.0.1", "localhost", "testserver"] if EMBEDDED or TESTING else [],
 )
 if not ALLOWED_HOSTS:
     raise ConfigError("HARKEN_ALLOWED_HOSTS is required: list the host names Harken answers to.")
