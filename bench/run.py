@@ -1,0 +1,257 @@
+"""Harken's benchmark: prints its figures as JSON (and keeps a copy in bench/results/).
+
+    HARKEN_BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/harken_bench \
+        .venv/bin/python bench/run.py --sizes 100000,1000000
+
+It (re)creates the benchmark database for each size, so point it at a database you can lose.
+Figures: API note creation per second under concurrent load (gunicorn, real HTTP), CSV import
+rows per second, and p50/p95 of the inbox's first page, a filtered inbox page, the feature
+board and a company page, measured in-process through Django's full request stack.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/harken_bench"
+
+
+def sh(*args: str, env: dict[str, str] | None = None) -> None:
+    subprocess.run(args, check=True, cwd=ROOT, env=env)
+
+
+def bench_env(url: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        HARKEN_DATABASE_URL=url,
+        HARKEN_SECRET_KEY="bench-only-secret-key-0123456789abcdefghij",
+        HARKEN_ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        HARKEN_LOG_LEVEL="WARNING",
+        DJANGO_SETTINGS_MODULE="harken.settings",
+    )
+    return env
+
+
+def reset_database(url: str) -> None:
+    """Drop and recreate the benchmark database, then migrate it."""
+    parsed = urlparse(url)
+    name = parsed.path.lstrip("/")
+    admin = parsed._replace(path="/postgres").geturl()
+    import psycopg
+
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    sh(str(BIN / "harken"), "migrate", "-v0", env=bench_env(url))
+
+
+def generate(url: str, notes: int, companies: int, features: int) -> float:
+    started = time.perf_counter()
+    sh(
+        str(BIN / "python"),
+        "bench/generate.py",
+        "--notes",
+        str(notes),
+        "--companies",
+        str(companies),
+        "--features",
+        str(features),
+        env=bench_env(url),
+    )
+    return time.perf_counter() - started
+
+
+# --- API load -------------------------------------------------------------------------------
+
+
+def _load_worker(port: int, token: str, seconds: float, threads: int) -> list[float]:
+    """One client process: `threads` keep-alive connections posting notes for `seconds`."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    deadline = time.perf_counter() + seconds
+
+    def loop(n: int) -> list[float]:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+        latencies = []
+        i = 0
+        while time.perf_counter() < deadline:
+            i += 1
+            body = json.dumps(
+                {
+                    "title": f"Bulk export of dashboards #{n}-{i}",
+                    "body": "We would like to export every dashboard to PDF on a schedule.",
+                    "person_email": f"user{i % 500}@bench-customer-{i % 50}.com",
+                    "tags": ["bench"],
+                }
+            )
+            t0 = time.perf_counter()
+            conn.request("POST", "/api/v1/notes", body=body, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            if response.status != 201:
+                raise RuntimeError(f"API answered {response.status}")
+            latencies.append(time.perf_counter() - t0)
+        conn.close()
+        return latencies
+
+    with ThreadPoolExecutor(threads) as pool:
+        return [lat for part in pool.map(loop, range(threads)) for lat in part]
+
+
+def bench_api(url: str, seconds: float, concurrency: int, web_workers: int) -> dict[str, Any]:
+    env = bench_env(url)
+    token = subprocess.run(
+        [str(BIN / "python"), "bench/token.py"],
+        check=True,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    port = 8765
+    server = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "harken.wsgi:application",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            str(web_workers),
+            "--access-logfile",
+            "-",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            try:
+                http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/")
+                break
+            except OSError:
+                time.sleep(0.1)
+        _load_worker(port, token, 1.0, 2)  # warm up every worker's connection and imports
+        procs = 2
+        started = time.perf_counter()
+        with ProcessPoolExecutor(procs) as pool:
+            parts = list(
+                pool.map(
+                    _load_worker,
+                    [port] * procs,
+                    [token] * procs,
+                    [seconds] * procs,
+                    [concurrency // procs] * procs,
+                )
+            )
+        elapsed = time.perf_counter() - started
+    finally:
+        server.terminate()
+        server.wait()
+    latencies = sorted(lat for part in parts for lat in part)
+    return {
+        "notes_per_second": round(len(latencies) / elapsed, 1),
+        "requests": len(latencies),
+        "concurrency": concurrency,
+        "web_workers": web_workers,
+        "p50_ms": round(1000 * latencies[len(latencies) // 2], 2),
+        "p95_ms": round(1000 * latencies[int(len(latencies) * 0.95)], 2),
+    }
+
+
+# --- CSV import -----------------------------------------------------------------------------
+
+
+def bench_import(url: str, rows: int) -> dict[str, Any]:
+    with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False) as f:
+        f.write("title,body,person_email,tags,received_at\n")
+        for i in range(rows):
+            f.write(
+                f'Import note {i},"Body of note {i}, with a comma",'
+                f'person{i % 5000}@import-{i % 300}.com,"csv,bench",2026-01-{1 + i % 28:02d}\n'
+            )
+        path = f.name
+    started = time.perf_counter()
+    subprocess.run(
+        [str(BIN / "harken"), "import", "notes", path],
+        check=True,
+        cwd=ROOT,
+        env=bench_env(url),
+        stdout=subprocess.DEVNULL,
+    )
+    elapsed = time.perf_counter() - started
+    os.unlink(path)
+    return {"rows": rows, "seconds": round(elapsed, 2), "rows_per_second": round(rows / elapsed)}
+
+
+# --- Pages ----------------------------------------------------------------------------------
+
+
+def bench_pages(url: str, repeat: int) -> dict[str, Any]:
+    out = subprocess.run(
+        [str(BIN / "python"), "bench/pages.py", "--repeat", str(repeat)],
+        check=True,
+        cwd=ROOT,
+        env=bench_env(url),
+        capture_output=True,
+        text=True,
+    ).stdout
+    result: dict[str, Any] = json.loads(out)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="100000,1000000", help="note counts, comma-separated")
+    parser.add_argument("--companies", type=int, default=20_000)
+    parser.add_argument("--features", type=int, default=2_000)
+    parser.add_argument("--api-seconds", type=float, default=15)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--web-workers", type=int, default=4)
+    parser.add_argument("--import-rows", type=int, default=200_000)
+    parser.add_argument("--repeat", type=int, default=100)
+    args = parser.parse_args()
+    url = os.environ.get("HARKEN_BENCH_DATABASE_URL", DEFAULT_URL)
+    if not url.startswith("postgres"):
+        sys.exit("HARKEN_BENCH_DATABASE_URL must point at PostgreSQL: the targets are for it.")
+
+    report: dict[str, Any] = {
+        "machine": {"cores": os.cpu_count(), "python": sys.version.split()[0]},
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    reset_database(url)
+    generate(url, 10_000, 1_000, 200)
+    report["api_create"] = bench_api(url, args.api_seconds, args.concurrency, args.web_workers)
+    report["csv_import"] = bench_import(url, args.import_rows)
+    report["pages"] = {}
+    for size in [int(s) for s in args.sizes.split(",") if s]:
+        reset_database(url)
+        seconds = generate(url, size, args.companies, args.features)
+        figures = bench_pages(url, args.repeat)
+        figures["generate_seconds"] = round(seconds, 1)
+        report["pages"][str(size)] = figures
+    print(json.dumps(report, indent=2))
+    results = ROOT / "bench" / "results"
+    results.mkdir(exist_ok=True)
+    (results / f"{report['when'][:10]}.json").write_text(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
