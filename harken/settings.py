@@ -97,10 +97,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django_htmx",
+    # Serves the API docs page's Swagger UI from the package, not a CDN.
+    "ninja",
     "django_tasks_db",
+    # Before allauth: its sign-in templates are overridden in harken/accounts/templates.
+    "harken.accounts",
     "allauth",
     "allauth.account",
-    "harken.accounts",
     "harken.audit",
     "harken.customers",
     "harken.features",
@@ -183,7 +186,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
+# Tests serve static files from the apps through whitenoise's finders; no collected folder.
+STATIC_ROOT = None if TESTING else DATA_DIR / "static"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

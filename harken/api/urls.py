@@ -1,5 +1,76 @@
+"""The JSON API under /api/v1: one NinjaAPI, each app's router, one error shape."""
+
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.urls import URLPattern, URLResolver, re_path
 from ninja import NinjaAPI
 
-api = NinjaAPI(title="Harken API", version="1", urls_namespace="api")
+from harken.accounts.api import router as accounts_router
+from harken.api.auth import BearerToken
+from harken.api.errors import JsonParser, MethodNotAllowed, UnknownEndpoint, error_response, install
+from harken.customers.api import router as customers_router
+from harken.features.api import router as features_router
+from harken.inbox.api import router as inbox_router
+from harken.inbox.api_links import router as links_router
+
+DESCRIPTION = """
+Harken's JSON API. Send `Authorization: Bearer <token>` (create a token under Settings ->
+API tokens); read-scope tokens may only GET. Every 4xx answer has the shape
+`{"error": {"code", "message", "field", "details"}}`; invalid input is always 400.
+Lists answer `{"items": [...], "next_cursor": ...}`: pass `?cursor=<next_cursor>` for the
+next page, `?limit=` (1-100) for its size. See docs/api.md.
+"""
+
+
+def _json_405(view: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        try:
+            response = view(request, *args, **kwargs)
+        except Http404:
+            # Ninja's root view raises it to mark the API's base path.
+            return error_response(UnknownEndpoint(request.path))
+        if isinstance(response, HttpResponseNotAllowed):
+            json_response = error_response(MethodNotAllowed(request.method or ""))
+            json_response["Allow"] = response["Allow"]
+            return json_response
+        return response
+
+    return wrapper
+
+
+def _unknown_endpoint(request: HttpRequest, rest: str = "") -> HttpResponse:
+    return error_response(UnknownEndpoint(request.path))
+
+
+_unknown_endpoint.csrf_exempt = True  # type: ignore[attr-defined]
+
+
+class HarkenAPI(NinjaAPI):
+    """NinjaAPI whose 405s and unknown paths answer in the API's error shape too."""
+
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        urls = super()._get_urls()
+        for pattern in urls:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = _json_405(pattern.callback)
+        urls.append(re_path(r"^(?P<rest>.*)$", _unknown_endpoint))
+        return urls
+
+
+api = HarkenAPI(
+    title="Harken API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api",
+    auth=BearerToken(),
+    parser=JsonParser(),
+)
+install(api)
+for router in (inbox_router, links_router, features_router, customers_router, accounts_router):
+    api.add_router("", router)

@@ -156,3 +156,11 @@ def do_upsert_person(
         return Person.objects.select_related("company").get(email=email), False
     audit(actor, "person.created", person, {"email": email})
     return person, True
+
+
+def check_upsert_person(
+    actor: User, email: str, name: str = "", company: Company | None = None
+) -> tuple[Person, bool]:
+    """A teammate adds a person (or finds the one with this email); viewers only read."""
+    require_role(actor, Role.CONTRIBUTOR, "add people")
+    return do_upsert_person(actor, email, name, company)

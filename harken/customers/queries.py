@@ -5,13 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 
 from harken.accounts.models import User
-from harken.customers.models import Company
+from harken.customers.models import Company, CompanyDomain, Person
 from harken.features.models import Feature
-from harken.inbox.access import visible_links
-from harken.inbox.models import Importance
+from harken.inbox.access import visible_links, visible_notes
+from harken.inbox.models import Importance, Note
+from harken.lib.errors import ActionError
+from harken.lib.paging import Page, decode_cursor, encode_cursor
 
 _RANK = {
     Importance.UNKNOWN: 0,
@@ -56,3 +59,55 @@ def company_asks(user: User | AnonymousUser, company: Company) -> list[CompanyAs
         asks.append(CompanyAsk(features[row["feature_id"]], row["notes"], top, row["last"]))
     asks.sort(key=lambda a: (-_RANK[a.importance], -a.notes, a.feature.title))
     return asks
+
+
+COMPANY_SORTS = {
+    "arr": (F("arr").desc(), Lower("name"), "id"),
+    "name": (Lower("name"), "id"),
+}
+
+
+def companies_list(q: str = "", sort: str = "arr") -> QuerySet[Company]:
+    """Companies matching `q` in their name or any of their domains, largest accounts first."""
+    if sort not in COMPANY_SORTS:
+        raise ActionError(f"Sort must be one of: {', '.join(COMPANY_SORTS)}.", field="sort")
+    qs = Company.objects.select_related("account_owner", "csm").prefetch_related(
+        Prefetch("extra_domains", queryset=CompanyDomain.objects.order_by("domain"))
+    )
+    term = q.strip().lower()
+    if term:
+        qs = qs.filter(
+            Q(name__icontains=term)
+            | Q(domain__icontains=term)
+            | Exists(CompanyDomain.objects.filter(company=OuterRef("pk"), domain__icontains=term))
+        )
+    return qs.order_by(*COMPANY_SORTS[sort])
+
+
+def company_notes_page(
+    user: User | AnonymousUser, company: Company, cursor: str | None = None, limit: int = 20
+) -> Page[Note]:
+    """This company's notes the user may see, newest first, keyset-paged."""
+    qs = visible_notes(user).filter(company=company)
+    if cursor:
+        moment, pk = decode_cursor(cursor)
+        qs = qs.filter(Q(received_at__lt=moment) | Q(received_at=moment, id__lt=pk))
+    rows = list(
+        qs.select_related("person", "submitter").order_by("-received_at", "-id")[: limit + 1]
+    )
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = encode_cursor(rows[-1].received_at, rows[-1].pk)
+    return Page(rows, next_cursor)
+
+
+def people_list(q: str = "", company: int | None = None) -> QuerySet[Person]:
+    """People whose email or name holds `q`, by email; each with their company, one query."""
+    qs = Person.objects.select_related("company")
+    term = q.strip()
+    if term:
+        qs = qs.filter(Q(email__icontains=term) | Q(name__icontains=term))
+    if company is not None:
+        qs = qs.filter(company_id=company)
+    return qs.order_by("email", "id")

@@ -4,7 +4,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from harken.accounts.access import staff
 from harken.accounts.models import User
-from harken.features.models import Area, Feature, Release, Status
+from harken.features.models import Area, Feature, Release, Status, Tag
 from harken.lib.errors import NotFound
 
 
@@ -43,3 +43,11 @@ def access_release(user: User | AnonymousUser, release_id: int) -> Release:
     if release is None:
         raise NotFound("release")
     return release
+
+
+def access_tag(user: User | AnonymousUser, tag_id: int) -> Tag:
+    staff(user)
+    tag = Tag.objects.filter(pk=tag_id).first()
+    if tag is None:
+        raise NotFound("tag")
+    return tag

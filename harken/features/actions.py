@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 
 from harken.accounts.access import require_role
@@ -75,11 +77,8 @@ def _check_feature_fields(fields: dict[str, Any], feature: Feature | None) -> No
             "Timeframe must be one of: now, next, later (or empty).", field="timeframe"
         )
     tickets = fields.get("tickets")
-    if tickets is not None and (
-        not isinstance(tickets, list)
-        or not all(isinstance(t, str) and t.startswith(("https://", "http://")) for t in tickets)
-    ):
-        raise ActionError("Tickets are a list of web addresses.", field="tickets")
+    if tickets is not None:
+        _check_tickets(tickets)
     parent = fields.get("parent")
     if parent is not None and feature is not None:
         # Walk up from the new parent: meeting the feature itself would close a cycle.
@@ -128,6 +127,7 @@ def do_create_area(
     require_role(actor, Role.ADMIN, "manage product areas")
     if not name.strip():
         raise ActionError("An area needs a name.", field="name")
+    _check_area_fields(Area(), {"name": name, "parent": parent, "owner": owner})
     try:
         with transaction.atomic():
             area = Area.objects.create(name=name.strip(), parent=parent, owner=owner)
@@ -141,12 +141,21 @@ def do_create_area(
 
 def do_update_area(actor: User, area: Area, fields: dict[str, Any]) -> Area:
     require_role(actor, Role.ADMIN, "manage product areas")
-    with transaction.atomic():
-        before = snapshot(area, fields)
-        for key, value in fields.items():
-            setattr(area, key, value)
-        area.save()
-        audit(actor, "area.updated", area, diff(before, snapshot(area, fields)))
+    fields = dict(fields)
+    _check_area_fields(area, fields)
+    before = snapshot(area, fields)
+    try:
+        with transaction.atomic():
+            for key, value in fields.items():
+                setattr(area, key, value)
+            area.save()
+            audit(actor, "area.updated", area, diff(before, snapshot(area, fields)))
+    except IntegrityError:
+        for key, value in before.items():
+            setattr(area, f"{key}_id" if key in ("parent", "owner") else key, value)
+        raise ActionError(
+            f"There is already an area named {fields.get('name', area.name)!r} here.", field="name"
+        ) from None
     return area
 
 
@@ -193,3 +202,143 @@ def do_create_tag(actor: User, name: str) -> Tag:
     except IntegrityError:
         raise ActionError(f"There is already a tag named {name!r}.", field="name") from None
     return tag
+
+
+MAX_TICKETS = 20
+_ticket_url = URLValidator(schemes=["http", "https"])
+
+
+def _check_tickets(tickets: object) -> None:
+    if not isinstance(tickets, list) or not all(isinstance(t, str) for t in tickets):
+        raise ActionError("Tickets are a list of web addresses.", field="tickets")
+    if len(tickets) > MAX_TICKETS:
+        raise ActionError(f"Link at most {MAX_TICKETS} tickets.", field="tickets")
+    for ticket in tickets:
+        try:
+            if len(ticket) > 500:
+                raise ValidationError("too long")
+            _ticket_url(ticket)
+        except ValidationError:
+            raise ActionError(
+                f"{ticket!r} is not a web address: give one like https://tracker.example/T-1.",
+                field="tickets",
+            ) from None
+
+
+AREA_FIELDS = ("name", "parent", "owner", "position")
+
+
+def _check_area_fields(area: Area, fields: dict[str, Any]) -> None:
+    unknown = set(fields) - set(AREA_FIELDS)
+    if unknown:
+        raise ActionError(f"Unknown area field: {', '.join(sorted(unknown))}.")
+    if "name" in fields:
+        fields["name"] = str(fields["name"]).strip()
+        if not fields["name"]:
+            raise ActionError("An area needs a name.", field="name")
+        if len(fields["name"]) > 120:
+            raise ActionError("The name is longer than 120 characters.", field="name")
+    # A cycle would make the area and its features vanish from the tree and loop every walk.
+    node: Area | None = fields.get("parent")
+    while node is not None:
+        if node.pk == area.pk:
+            raise ActionError("An area cannot sit inside itself.", field="parent")
+        node = node.parent
+    # The unique constraint cannot see duplicates at the top level, where parent is NULL.
+    name = fields.get("name", area.name)
+    parent = fields.get("parent", area.parent)
+    twins = Area.objects.filter(parent=parent, name__iexact=name).exclude(pk=area.pk)
+    if name and twins.exists():
+        raise ActionError(f"There is already an area named {name!r} here.", field="name")
+    owner = fields.get("owner")
+    if owner is not None and not owner.has_role(Role.MAKER):
+        raise ActionError(
+            f"{owner.username} cannot own an area: pick a product manager.", field="owner"
+        )
+
+
+STATUS_FIELDS = ("name", "category", "is_default")
+
+
+def do_update_status(actor: User, status: Status, fields: dict[str, Any]) -> Status:
+    """Rename a status, move it to another category, or make it the default for new features."""
+    require_role(actor, Role.ADMIN, "manage statuses")
+    fields = dict(fields)
+    unknown = set(fields) - set(STATUS_FIELDS)
+    if unknown:
+        raise ActionError(f"Unknown status field: {', '.join(sorted(unknown))}.")
+    if "name" in fields:
+        fields["name"] = str(fields["name"]).strip()
+        if not fields["name"] or len(fields["name"]) > 60:
+            raise ActionError("A status needs a name of at most 60 characters.", field="name")
+    if "category" in fields and fields["category"] not in StatusCategory.values:
+        raise ActionError(
+            f"Category must be one of: {', '.join(StatusCategory.values)}.", field="category"
+        )
+    if fields.get("is_default") is False and status.is_default:
+        raise ActionError(
+            "There is always a default status: make another one the default instead.",
+            field="is_default",
+        )
+    before = snapshot(status, fields)
+    try:
+        with transaction.atomic():
+            if fields.get("is_default"):
+                Status.objects.filter(is_default=True).exclude(pk=status.pk).update(
+                    is_default=False
+                )
+            for key, value in fields.items():
+                setattr(status, key, value)
+            status.save()
+            audit(actor, "status.updated", status, diff(before, snapshot(status, fields)))
+    except IntegrityError:
+        for key, value in before.items():
+            setattr(status, key, value)
+        raise ActionError(
+            f"There is already a status named {fields.get('name')!r}.", field="name"
+        ) from None
+    return status
+
+
+def do_move_status(actor: User, status: Status, step: int) -> Status:
+    """Move a status one place up (-1) or down (+1) in the order every picker shows."""
+    require_role(actor, Role.ADMIN, "manage statuses")
+    if step not in (-1, 1):
+        raise ActionError("A status moves one place up or down.", field="step")
+    with transaction.atomic():
+        ordered = list(Status.objects.select_for_update().order_by("position", "name"))
+        index = next(i for i, s in enumerate(ordered) if s.pk == status.pk)
+        target = index + step
+        if 0 <= target < len(ordered):
+            ordered[index], ordered[target] = ordered[target], ordered[index]
+        for position, item in enumerate(ordered):
+            item.position = position
+        Status.objects.bulk_update(ordered, ["position"])
+        status.position = ordered.index(next(s for s in ordered if s.pk == status.pk))
+        audit(actor, "status.moved", status, {"position": status.position})
+    return status
+
+
+def do_rename_tag(actor: User, tag: Tag, name: str) -> Tag:
+    require_role(actor, Role.MAKER, "manage tags")
+    name = name.strip()
+    if not name or len(name) > 60:
+        raise ActionError("A tag needs a name of at most 60 characters.", field="name")
+    old = tag.name
+    try:
+        with transaction.atomic():
+            tag.name = name
+            tag.save(update_fields=["name"])
+            audit(actor, "tag.renamed", tag, {"name": [old, name]})
+    except IntegrityError:
+        tag.name = old
+        raise ActionError(f"There is already a tag named {name!r}.", field="name") from None
+    return tag
+
+
+def do_delete_tag(actor: User, tag: Tag) -> None:
+    """Delete a tag; the notes it was on keep their other tags."""
+    require_role(actor, Role.MAKER, "manage tags")
+    with transaction.atomic():
+        audit(actor, "tag.deleted", tag, {"name": tag.name})
+        tag.delete()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from harken.features.models import Area, Feature, StatusCategory
 from harken.lib.errors import ActionError
@@ -68,3 +68,46 @@ def area_tree() -> list[tuple[Area, int]]:
 
     walk(None, 0)
     return out
+
+
+def area_feature_counts() -> dict[int | None, int]:
+    """How many features (merged ones aside) sit directly in each area, from one query."""
+    rows = (
+        Feature.objects.filter(merged_into__isnull=True)
+        .values("area_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {row["area_id"]: row["n"] for row in rows}
+
+
+def tree_totals(tree: list[tuple[Area, int]], direct: dict[int | None, int]) -> dict[int, int]:
+    """Each area's feature count including its descendants, as the board's area filter counts."""
+    totals: dict[int, int] = {}
+    for area, _ in reversed(tree):
+        totals[area.pk] = totals.get(area.pk, 0) + direct.get(area.pk, 0)
+        if area.parent_id is not None:
+            totals[area.parent_id] = totals.get(area.parent_id, 0) + totals[area.pk]
+    return totals
+
+
+def feature_typeahead(text: str, limit: int = 8) -> list[Feature]:
+    """Features whose title holds every word typed, most asked-for first (the link picker)."""
+    words = text.split()[:6]
+    if not words:
+        return []
+    qs = Feature.objects.select_related("status", "area").filter(merged_into__isnull=True)
+    for word in words:
+        qs = qs.filter(title__icontains=word)
+    return list(qs.order_by("-company_count", "-note_count", "-id")[:limit])
+
+
+def search_features(text: str, page: int = 1, per_page: int = 20) -> tuple[list[Feature], bool]:
+    """One page of the features matching `text`, most asked-for first; and whether more follow."""
+    # Text without a single word would match everything: answer nothing instead.
+    if not any(ch.isalnum() for ch in text):
+        return [], False
+    qs = board_features(BoardFilters(q=text))
+    start = (max(page, 1) - 1) * per_page
+    rows = list(qs[start : start + per_page + 1])
+    return rows[:per_page], len(rows) > per_page

@@ -16,7 +16,7 @@ from harken.accounts.models import Role, User
 from harken.audit.actions import audit
 from harken.customers.actions import do_upsert_person
 from harken.customers.models import Company
-from harken.features.models import Feature, Tag
+from harken.features.models import Area, Feature, Tag
 from harken.inbox.models import (
     IMPORTANCE_WEIGHT,
     WHY_FIELDS,
@@ -280,3 +280,25 @@ def do_set_note_tags(actor: User, note: Note, names: Sequence[str]) -> Note:
         note.tags.set(tags)
         audit(actor, "note.tagged", note, {"tags": sorted(t.name for t in tags)})
     return note
+
+
+def do_link_note_to_new_feature(
+    actor: User,
+    note: Note,
+    title: str,
+    importance: Importance = Importance.UNKNOWN,
+    highlight: str = "",
+    area: Area | None = None,
+) -> tuple[Link, Feature]:
+    """Create a feature from the inbox and link the note to it: both happen or neither."""
+    # Imported here: feature actions that move links (merging) may need the inbox, not a cycle.
+    from harken.features.actions import do_create_feature
+
+    require_role(actor, Role.MAKER, "create features")
+    fields: dict[str, object] = {"title": title}
+    if area is not None:
+        fields["area"] = area
+    with transaction.atomic():
+        feature = do_create_feature(actor, fields)
+        link, _ = do_link_note(actor, note, feature, importance, highlight)
+    return link, feature

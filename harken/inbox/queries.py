@@ -2,20 +2,35 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 
-from harken.accounts.models import User
-from harken.features.models import Area, Feature
+from harken.accounts.models import Role, User
+from harken.audit.models import AuditEvent
+from harken.customers.models import Company
+from harken.features.models import Area, Feature, Tag
 from harken.inbox.access import visible_links, visible_notes
-from harken.inbox.models import Link, Note, NoteState, Source
+from harken.inbox.models import Importance, Link, Note, NoteState, Source
 from harken.lib.errors import ActionError
 from harken.lib.paging import Page, decode_cursor, encode_cursor
 from harken.lib.search import search
 
 MAX_PAGE = 100
+_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 @dataclass(frozen=True)
@@ -125,3 +140,155 @@ def feature_links_page(
         rows = rows[:limit]
         next_cursor = encode_cursor(rows[-1].created_at, rows[-1].pk)
     return Page(rows, next_cursor)
+
+
+def teammates() -> list[User]:
+    """Everyone a note can be assigned to: active contributors and above."""
+    return list(
+        User.objects.filter(
+            is_active=True, role__in=[Role.CONTRIBUTOR, Role.MAKER, Role.ADMIN]
+        ).order_by("first_name", "last_name", "username")
+    )
+
+
+def note_links(user: User | AnonymousUser, note: Note) -> list[Link]:
+    """The features a note is evidence for, most important first."""
+    rank = Case(
+        *[When(importance=imp, then=Value(i)) for i, imp in enumerate(reversed(Importance))],
+        output_field=IntegerField(),
+    )
+    return list(
+        visible_links(user)
+        .filter(note=note)
+        .select_related("feature", "feature__status", "created_by")
+        .order_by(rank, "-created_at", "-id")
+    )
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    actor: str
+    action: str
+    feature: Feature | None = None
+    importance: str = ""
+    detail: str = ""
+    comment: str = ""
+
+
+def _history_entry(
+    event: AuditEvent, features: dict[int, Feature], users: dict[int, User]
+) -> HistoryEntry:
+    changes = event.changes if isinstance(event.changes, dict) else {}
+    actor = event.actor.display_name if event.actor else ""
+    feature_id = changes.get("feature")
+    feature = features.get(feature_id) if isinstance(feature_id, int) else None
+    importance = changes.get("importance")
+    detail = ""
+    if event.action == "note.created":
+        source = changes.get("source")
+        detail = Source(source).label if source in Source.values else ""
+    elif event.action == "note.state_changed":
+        state = changes.get("state")
+        new = state[1] if isinstance(state, list) and len(state) == 2 else None
+        detail = NoteState(new).label.lower() if new in NoteState.values else ""
+    elif event.action == "note.assigned":
+        assignee = changes.get("assignee")
+        new_id = assignee[1] if isinstance(assignee, list) and len(assignee) == 2 else None
+        who = users.get(new_id) if isinstance(new_id, int) else None
+        detail = who.display_name if who else ""
+    elif event.action == "note.tagged":
+        tags = changes.get("tags")
+        detail = ", ".join(str(t) for t in tags) if isinstance(tags, list) else ""
+    elif event.action in ("note.linked", "note.link_updated"):
+        detail = str(changes.get("highlight") or "")
+    return HistoryEntry(
+        at=event.created_at,
+        actor=actor,
+        action=event.action,
+        feature=feature,
+        importance=Importance(importance).label if importance in Importance.values else "",
+        detail=detail,
+        comment=str(changes.get("comment") or ""),
+    )
+
+
+def note_history(note: Note, limit: int = 100) -> list[HistoryEntry]:
+    """What happened to a note (filed, linked, unlinked, triaged), newest first, in 3 queries."""
+    events = list(
+        AuditEvent.objects.filter(object_type=Note._meta.label_lower, object_id=str(note.pk))
+        .select_related("actor")
+        .order_by("-created_at", "-id")[:limit]
+    )
+    feature_ids: set[int] = set()
+    user_ids: set[int] = set()
+    for event in events:
+        changes = event.changes if isinstance(event.changes, dict) else {}
+        if isinstance(changes.get("feature"), int):
+            feature_ids.add(changes["feature"])
+        assignee = changes.get("assignee")
+        if isinstance(assignee, list) and len(assignee) == 2 and isinstance(assignee[1], int):
+            user_ids.add(assignee[1])
+    features = Feature.objects.in_bulk(feature_ids) if feature_ids else {}
+    users = User.objects.in_bulk(user_ids) if user_ids else {}
+    return [_history_entry(e, features, users) for e in events]
+
+
+def has_words(text: str) -> bool:
+    return bool(_WORD.search(text))
+
+
+def search_notes(
+    user: User | AnonymousUser, text: str, page: int = 1, per_page: int = 20
+) -> tuple[list[Note], bool]:
+    """One page of the notes this user may see that match `text`, newest first; and if more."""
+    if not has_words(text):
+        return [], False
+    qs = search(visible_notes(user), text, "inbox_note", ("title", "body"))
+    start = (max(page, 1) - 1) * per_page
+    rows = list(
+        qs.select_related("company", "person")
+        .prefetch_related(
+            "tags",
+            Prefetch(
+                "feature_links",
+                queryset=Link.objects.select_related("feature").order_by("id"),
+            ),
+        )
+        .order_by("-received_at", "-id")[start : start + per_page + 1]
+    )
+    return rows[:per_page], len(rows) > per_page
+
+
+def next_new_note(user: User | AnonymousUser, note: Note) -> int | None:
+    """The new note after this one in inbox order (older), else the newest new one."""
+    new = visible_notes(user).filter(state=NoteState.NEW).exclude(pk=note.pk)
+    older = new.filter(
+        Q(received_at__lt=note.received_at) | Q(received_at=note.received_at, id__lt=note.pk)
+    )
+    for qs in (older, new):
+        found = qs.order_by("-received_at", "-id").values_list("pk", flat=True).first()
+        if found is not None:
+            return found
+    return None
+
+
+@dataclass(frozen=True)
+class FilterChoices:
+    areas: list[tuple[Area, int]]
+    teammates: list[User]
+    companies: list[Company]
+    tags: list[str]
+
+
+def inbox_filter_choices() -> FilterChoices:
+    """What the inbox filters offer, in four queries whatever the inbox holds."""
+    # features.queries reads this module too: import late so neither import order can cycle.
+    from harken.features.queries import area_tree
+
+    return FilterChoices(
+        areas=area_tree(),
+        teammates=teammates(),
+        companies=list(Company.objects.only("id", "name").order_by("name")),
+        tags=list(Tag.objects.order_by("name").values_list("name", flat=True)[:500]),
+    )

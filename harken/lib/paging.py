@@ -24,7 +24,11 @@ def decode_cursor(cursor: str) -> tuple[datetime, int]:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         moment, pk = base64.urlsafe_b64decode(padded.encode()).decode().split("|")
-        return datetime.fromisoformat(moment), int(pk)
+        when, key = datetime.fromisoformat(moment), int(pk)
+        # A forged id past the database's integer range would overflow in the driver.
+        if not 0 < key < 2**63:
+            raise ValueError(pk)
+        return when, key
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise ActionError(
             "The cursor is not one this server gave out: start again without it.", field="cursor"

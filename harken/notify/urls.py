@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from django.urls import path
 
-from harken.web.views import pending
+from harken.notify import views
 
 urlpatterns = [
-    path("notifications/", pending, name="notifications"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/read/", views.notifications_read, name="notifications_read"),
 ]

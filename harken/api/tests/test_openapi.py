@@ -1,0 +1,50 @@
+"""The OpenAPI document and the docs page."""
+
+from __future__ import annotations
+
+import json
+
+from django.test import Client
+
+
+def test_openapi_document_lists_every_resource(client: Client) -> None:
+    r = client.get("/api/v1/openapi.json")
+    assert r.status_code == 200
+    doc = json.loads(r.content)
+    assert doc["openapi"].startswith("3.")
+    paths = doc["paths"]
+    for path in (
+        "/api/v1/notes",
+        "/api/v1/notes/{note_id}",
+        "/api/v1/notes/{note_id}/state",
+        "/api/v1/notes/{note_id}/assignee",
+        "/api/v1/notes/{note_id}/tags",
+        "/api/v1/notes/{note_id}/links",
+        "/api/v1/links/{link_id}",
+        "/api/v1/features",
+        "/api/v1/features/{feature_id}",
+        "/api/v1/features/{feature_id}/links",
+        "/api/v1/companies",
+        "/api/v1/companies/by-domain/{domain}",
+        "/api/v1/companies/{company_id}",
+        "/api/v1/people",
+        "/api/v1/people/{person_id}",
+        "/api/v1/areas",
+        "/api/v1/statuses",
+        "/api/v1/releases",
+        "/api/v1/tags",
+        "/api/v1/me",
+        "/api/v1/users",
+    ):
+        assert path in paths, path
+    create = paths["/api/v1/notes"]["post"]
+    assert {"200", "201", "400", "401", "403", "404"} <= set(create["responses"])
+    assert doc["components"]["securitySchemes"]["BearerToken"]["scheme"] == "bearer"
+    note_in = doc["components"]["schemas"]["NoteIn"]["properties"]
+    assert note_in["customer_priority"]["anyOf"][0]["maximum"] == 10
+
+
+def test_docs_page_loads(client: Client) -> None:
+    r = client.get("/api/v1/docs")
+    assert r.status_code == 200
+    assert b"openapi.json" in r.content
