@@ -4,7 +4,6 @@ import re
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 
 from harken.accounts.access import require_role
 from harken.accounts.models import Role, User
@@ -66,7 +65,12 @@ def normalize_domain(raw: str) -> str:
 def company_for_domain(domain: str) -> Company | None:
     if domain in FREEMAIL:
         return None
-    return Company.objects.filter(Q(domain=domain) | Q(extra_domains__domain=domain)).first()
+    # Two indexed lookups: an OR across the join could use neither unique index.
+    company = Company.objects.filter(domain=domain).first()
+    if company is None:
+        extra = CompanyDomain.objects.select_related("company").filter(domain=domain).first()
+        company = extra.company if extra else None
+    return company
 
 
 def _check_company_fields(fields: dict[str, Any]) -> None:

@@ -125,7 +125,13 @@ def ingest_note(actor: User | None, incoming: IncomingNote) -> tuple[Note, bool]
                 **{name: incoming.why.get(name, "") for name in WHY_FIELDS},
             )
             if incoming.tags:
-                note.tags.set(tags_named(incoming.tags))
+                # A new note has no tags yet: insert the rows without .set()'s diffing read.
+                Note.tags.through.objects.bulk_create(
+                    [
+                        Note.tags.through(note_id=note.pk, tag_id=tag.pk)
+                        for tag in tags_named(incoming.tags)
+                    ]
+                )
             audit(actor, "note.created", note, {"source": note.source})
     except IntegrityError:
         # A concurrent delivery of the same (source, external_id) won the race.
