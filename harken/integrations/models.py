@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class ImportKind(models.TextChoices):
@@ -29,7 +32,14 @@ class ImportJob(models.Model):
     processed_rows = models.PositiveIntegerField(default=0)
     created_count = models.PositiveIntegerField(default=0)
     skipped_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    rejected_count = models.PositiveIntegerField(default=0)
+    # [{"row", "column", "message"}], the first MAX_ERRORS of them; rejected_count is exact.
     errors = models.JSONField(default=list, blank=True)
+    # How the file was read (encoding, format) and what was created on the side.
+    notices = models.JSONField(default=list, blank=True)
+    # Why a failed import stopped.
+    message = models.TextField(blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -44,4 +54,16 @@ class ImportJob(models.Model):
 
     @property
     def percent(self) -> int:
-        return 100 if not self.total_rows else int(100 * self.processed_rows / self.total_rows)
+        if self.status == ImportStatus.DONE or not self.total_rows:
+            return 100 if self.status == ImportStatus.DONE else 0
+        return min(100, int(100 * self.processed_rows / self.total_rows))
+
+    @property
+    def stalled(self) -> bool:
+        """Still waiting for a worker a while after upload: is `harken worker` running?"""
+        waited = timezone.now() - self.created_at
+        return self.status == ImportStatus.PENDING and waited > timedelta(seconds=30)
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (ImportStatus.DONE, ImportStatus.FAILED)

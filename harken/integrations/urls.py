@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from django.urls import path
 
-from harken.web.views import pending
+from harken.integrations import views
 
 urlpatterns = [
-    path("import/", pending, name="import_new"),
+    path("import/", views.import_new, name="import_new"),
+    path("import/<int:pk>/", views.import_job, name="import_job"),
 ]

@@ -48,7 +48,7 @@ class Command(BaseCommand):
         else:
             made = ", ".join(f"{n:,} {what}" for what, n in stats.counts.items())
             self.stdout.write(f"Loaded the demo in {stats.seconds:.1f}s: {made}.")
-        self.stdout.write("\nSign in as (password for all: see below):")
+        self.stdout.write("\nSign in as:")
         for username, password, does in logins():
             self.stdout.write(f"  {username:<8} {password:<12} {does}")
 

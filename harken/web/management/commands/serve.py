@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connections
 
 # How long children get to finish their requests and current task before being killed.
 GRACE_SECONDS = 30
@@ -83,6 +84,7 @@ class Command(BaseCommand):
             + " (Ctrl-C stops both)."
         )
         self.stdout.flush()
+        connections.close_all()  # the children open their own
         sys.exit(supervise(commands))
 
 
@@ -90,6 +92,7 @@ def supervise(commands: list[list[str]]) -> int:
     """Run the commands until one ends or a signal comes; the exit status to use."""
     # Our own interpreter running our own modules; nothing comes from outside.
     children = [subprocess.Popen(cmd, start_new_session=True) for cmd in commands]  # noqa: S603
+    names = {child.pid: " ".join(cmd[2:4]) for child, cmd in zip(children, commands, strict=True)}
     received: list[int] = []
 
     def forward(signum: int, frame: FrameType | None) -> None:
@@ -106,7 +109,7 @@ def supervise(commands: list[list[str]]) -> int:
             time.sleep(0.2)
         if ended is not None and not received:
             print(
-                f"harken serve: {' '.join(ended.args[2:4])} exited with status "
+                f"harken serve: {names[ended.pid]} exited with status "
                 f"{ended.returncode}; stopping the rest.",
                 file=sys.stderr,
             )

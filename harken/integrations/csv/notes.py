@@ -1,0 +1,414 @@
+"""Import notes from CSV: validate every row in Python, then write each batch in bulk.
+
+A row with any problem is left out whole and reported; the others are imported. Each note
+gets source `csv` and an external id (the file's id column, else a hash of the row), so
+importing the same file again adds nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+from operator import itemgetter
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from harken.accounts.models import User
+from harken.customers.actions import normalize_domain
+from harken.inbox.actions import tags_named
+from harken.inbox.models import WHY_FIELDS, Note, Source
+from harken.integrations.bulk import datetime_converter, insert_rows, search_index_deferred
+from harken.integrations.csv import fider, values
+from harken.integrations.csv.reader import ColumnSpec, Table, cells_by_column
+from harken.integrations.csv.report import Progress, Report, no_progress
+from harken.integrations.csv.resolve import Resolver
+from harken.lib.errors import ActionError
+
+BATCH = 2000
+LONG_TEXT = 100_000
+
+NOTE_COLUMNS = ColumnSpec(
+    accepted=(
+        "title",
+        "body",
+        "external_id",
+        "person_email",
+        "person_name",
+        "company_domain",
+        "company",
+        "tags",
+        "source_url",
+        "received_at",
+        "customer_priority",
+        "confidential",
+        "links",
+        *WHY_FIELDS,
+    ),
+    required=("title",),
+    aliases={
+        "id": "external_id",
+        "email": "person_email",
+        "description": "body",
+        "created_at": "received_at",
+        "date": "received_at",
+        "priority": "customer_priority",
+        "company_name": "company",
+        "domain": "company_domain",
+        "url": "source_url",
+        "tag": "tags",
+    },
+)
+FIDER_COLUMNS = ColumnSpec(accepted=fider.COLUMNS, required=("title",))
+
+_INSERTED: tuple[str, ...] = (
+    "title",
+    "body",
+    "source",
+    "source_url",
+    "external_id",
+    "submitter_id",
+    "person_id",
+    "company_id",
+    "confidential",
+    "customer_priority",
+    "links",
+    "received_at",
+    *WHY_FIELDS,
+)
+
+_TABLE = Note._meta.db_table
+_RECEIVED = itemgetter(_INSERTED.index("received_at"))
+
+
+@dataclass(slots=True)
+class NoteRow:
+    """A validated row, ready to be written."""
+
+    external_id: str
+    title: str
+    body: str
+    source_url: str
+    received_at: Any  # as the database stores it (adapted once per distinct value)
+    customer_priority: int | None
+    confidential: bool
+    links: Any  # as the database stores it
+    why: tuple[str, ...]
+    person_email: str
+    person_name: str
+    company_domain: str
+    company_name: str
+    tags: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class CellProblem:
+    message: str
+
+
+def row_hash(cells: dict[str | None, str]) -> str:
+    """A stable id for a row without one: its non-empty cells, in any column order."""
+    filled = sorted((k, v) for k, v in cells.items() if k and v)
+    canonical = "\x1f".join(f"{k}\x1e{v}" for k, v in filled)
+    return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class NoteParser:
+    """Validates rows; remembers parsed dates and domains, which repeat across a file."""
+
+    def __init__(self, now: datetime, tag_separator: str = ",") -> None:
+        self.now = now
+        self.tag_separator = tag_separator
+        # raw text -> the value as the database stores it, or the error message
+        self.moments: dict[str, Any] = {}
+        self.adapt_moment = datetime_converter()
+        self.now_db = self.adapt_moment(now)
+        self.links_field = Note._meta.get_field("links")
+        self.no_links = self.links_field.get_db_prep_save([], connection)
+        self.domains: dict[str, tuple[str, str]] = {}
+
+    def moment(self, raw: str) -> Any:
+        """The date in database form, or the error message (a str) for it."""
+        found = self.moments.get(raw)
+        if found is None:
+            try:
+                found = self.adapt_moment(values.moment(raw, self.now))
+            except values.CellError as exc:
+                found = CellProblem(str(exc))
+            if len(self.moments) < 100_000:
+                self.moments[raw] = found
+        return found
+
+    def domain(self, raw: str) -> tuple[str, str]:
+        """(domain, error message), one of them empty."""
+        found = self.domains.get(raw)
+        if found is None:
+            try:
+                found = (normalize_domain(raw), "")
+            except ActionError as exc:
+                found = ("", exc.message)
+            if len(self.domains) < 100_000:
+                self.domains[raw] = found
+        return found
+
+    def parse(self, cells: dict[str | None, str]) -> NoteRow | list[tuple[str, str]]:
+        """The row as a NoteRow, or every (column, message) wrong with it."""
+        problems: list[tuple[str, str]] = []
+        get = cells.get
+        title = get("title", "")
+        if not title:
+            problems.append(("title", "is empty; every note needs a title"))
+        elif len(title) > 300:
+            problems.append(("title", f"is {len(title)} characters long; at most 300 fit"))
+        external_id = get("external_id", "")
+        if len(external_id) > 255:
+            problems.append(("external_id", "is longer than 255 characters"))
+        body = get("body", "")
+        why = tuple([get(name, "") for name in WHY_FIELDS])
+        if len(body) > LONG_TEXT or max(map(len, why)) > LONG_TEXT:
+            for name, text in (("body", body), *zip(WHY_FIELDS, why, strict=True)):
+                if len(text) > LONG_TEXT:
+                    problems.append((name, _too_long(text)))
+        received_at = self.now_db
+        if raw := get("received_at"):
+            moment = self.moment(raw)
+            if isinstance(moment, CellProblem):
+                problems.append(("received_at", moment.message))
+            else:
+                received_at = moment
+        priority = None
+        confidential = False
+        source_url = get("source_url", "")
+        person_email = get("person_email", "")
+        tags: list[str] = []
+        links: list[str] = []
+        try:
+            if raw := get("customer_priority"):
+                priority = values.whole_number(raw, 1, 10)
+        except values.CellError as exc:
+            problems.append(("customer_priority", str(exc)))
+        try:
+            if raw := get("confidential"):
+                confidential = values.boolean(raw)
+        except values.CellError as exc:
+            problems.append(("confidential", str(exc)))
+        try:
+            if source_url:
+                values.url(source_url, 1000)
+        except values.CellError as exc:
+            problems.append(("source_url", str(exc)))
+        try:
+            if person_email:
+                person_email = values.email(person_email)
+        except values.CellError as exc:
+            problems.append(("person_email", str(exc)))
+        try:
+            if raw := get("tags"):
+                tags = values.tag_list(raw, self.tag_separator)
+        except values.CellError as exc:
+            problems.append(("tags", str(exc)))
+        for link in get("links", "").replace(",", " ").split():
+            try:
+                links.append(values.url(link, 1000))
+            except values.CellError as exc:
+                problems.append(("links", str(exc)))
+        person_name = get("person_name", "")
+        if len(person_name) > 200:
+            problems.append(("person_name", "is longer than 200 characters"))
+        company_name = get("company", "")
+        if len(company_name) > 200:
+            problems.append(("company", "is longer than 200 characters"))
+        company_domain = ""
+        if raw := get("company_domain"):
+            company_domain, message = self.domain(raw)
+            if message:
+                problems.append(("company_domain", message))
+        if problems:
+            return problems
+        return NoteRow(
+            external_id=external_id or row_hash(cells),
+            title=title,
+            body=body,
+            source_url=source_url,
+            received_at=received_at,
+            customer_priority=priority,
+            confidential=confidential,
+            links=self.links_field.get_db_prep_save(links, connection) if links else self.no_links,
+            why=why,
+            person_email=person_email,
+            person_name=person_name,
+            company_domain=company_domain,
+            company_name=company_name,
+            tags=tags,
+        )
+
+
+def _too_long(text: str) -> str:
+    return (
+        f"is {len(text):,} characters long; at most {LONG_TEXT:,} are accepted "
+        "(a quote left open makes a cell swallow the rows after it)"
+    )
+
+
+def _stored_ids(external_ids: list[str]) -> dict[str, int]:
+    """{external id: note id} of the CSV notes among `external_ids`.
+
+    Plain SQL: the ORM's IN lookup prepares each of the thousands of values in Python, and
+    its default inbox order would make SQLite walk the source index instead of the unique one.
+    """
+    found: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        for start in range(0, len(external_ids), 5000):
+            chunk = external_ids[start : start + 5000]
+            cursor.execute(
+                f"SELECT external_id, id FROM {_TABLE} WHERE source = %s "  # noqa: S608
+                f"AND external_id IN ({', '.join(['%s'] * len(chunk))})",
+                [Source.CSV.value, *chunk],
+            )
+            found.update(cursor.fetchall())
+    return found
+
+
+class NoteImport:
+    """One run over a file; `run` returns the report."""
+
+    def __init__(self, table: Table, actor: User | None, progress: Progress = no_progress):
+        self.table = table
+        self.actor = actor
+        self.progress = progress
+        self.is_fider = fider.is_fider_export(table.header)
+        self.columns = (FIDER_COLUMNS if self.is_fider else NOTE_COLUMNS).map_header(table)
+        self.report = Report(notices=list(table.notices))
+        if self.is_fider:
+            self.report.notices.append(fider.NOTICE)
+        self.resolver = Resolver()
+        self.tag_ids: dict[str, int] = {}
+
+    def run(self, total: int | None = None) -> Report:
+        report = self.report
+        report.total = self.table.count() if total is None else total
+        parser = NoteParser(timezone.now(), fider.TAG_SEPARATOR if self.is_fider else ",")
+        if connection.vendor == "sqlite":
+            # The note table has a dozen indexes; SQLite's default 2 MB page cache makes a
+            # large import re-read their pages for every batch. For this connection only.
+            # Likewise fewer WAL checkpoints: each rewrites the index pages the batches share.
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA cache_size = -65536")
+                cursor.execute("PRAGMA wal_autocheckpoint = 8000")
+        seen: set[str] = set()
+        batch: list[NoteRow] = []
+        for number, raw in self.table.records():
+            report.processed += 1
+            cells, too_many = cells_by_column(self.columns, raw)
+            if too_many:
+                report.reject(number, [("", too_many)])
+                continue
+            if self.is_fider:
+                cells = fider.to_note_values(cells)
+            parsed = parser.parse(cells)
+            if isinstance(parsed, list):
+                report.reject(number, parsed)
+                continue
+            if parsed.external_id in seen:
+                report.skipped += 1  # the same note twice in one file
+                continue
+            seen.add(parsed.external_id)
+            batch.append(parsed)
+            if len(batch) >= BATCH:
+                self.flush(batch)
+                batch = []
+        self.flush(batch)
+        for what, n in self.resolver.made.items():
+            report.count_made(what, n)
+        return report
+
+    def flush(self, batch: list[NoteRow]) -> None:
+        """Write one batch in its own transaction, so the job's progress shows between them."""
+        for attempt in (1, 2):
+            if not batch:
+                break
+            counts = (self.report.created, self.report.skipped)
+            try:
+                with transaction.atomic():
+                    self.write(batch)
+                break
+            except Exception as exc:
+                self.report.created, self.report.skipped = counts
+                self.resolver.reset()
+                self.tag_ids.clear()
+                # IntegrityError: another import stored some of these notes since we looked.
+                if attempt == 2 or not isinstance(exc, IntegrityError):
+                    raise
+        self.progress(self.report)
+
+    def write(self, batch: list[NoteRow]) -> None:
+        ids = [row.external_id for row in batch]
+        stored = set(_stored_ids(ids))
+        rows = [row for row in batch if row.external_id not in stored]
+        self.report.skipped += len(batch) - len(rows)
+        if not rows:
+            return
+        resolver = self.resolver
+        domains: dict[str, str] = {}
+        for row in rows:
+            if row.company_domain:
+                domains.setdefault(row.company_domain, row.company_name)
+        resolver.companies_for_domains(domains)
+        resolver.companies_for_names(
+            {row.company_name for row in rows if row.company_name and not row.company_domain}
+        )
+        people: dict[str, tuple[str, int | None]] = {}
+        for row in rows:
+            if row.person_email and row.person_email not in people:
+                company = resolver.company_id(row.company_domain, row.company_name)
+                people[row.person_email] = (row.person_name, company)
+        resolver.people_for(people)
+        submitter = self.actor.pk if self.actor is not None else None
+        values_ = []
+        for row in rows:
+            person_id, person_company = (
+                resolver.people[row.person_email] if row.person_email else (None, None)
+            )
+            company_id = resolver.company_id(row.company_domain, row.company_name)
+            values_.append(
+                (
+                    row.title,
+                    row.body,
+                    Source.CSV.value,
+                    row.source_url,
+                    row.external_id,
+                    submitter,
+                    person_id,
+                    company_id or person_company,
+                    row.confidential,
+                    row.customer_priority,
+                    row.links,
+                    row.received_at,
+                    *row.why,
+                )
+            )
+        with search_index_deferred(Note) as indexed:
+            # In date order: most of the note indexes lead with received_at, and rows that
+            # land next to each other keep the index pages they touch few and cached.
+            values_.sort(key=_RECEIVED)
+            insert_rows(Note, _INSERTED, values_, raw=("received_at", "links"))
+            note_ids = _stored_ids([row.external_id for row in rows])
+            indexed.extend(note_ids.values())
+        self.report.created += len(rows)
+        tagged = [row for row in rows if row.tags]
+        if tagged:
+            self.write_tags(tagged, note_ids)
+
+    def write_tags(self, rows: list[NoteRow], note_ids: dict[str, int]) -> None:
+        wanted = {name.lower(): name for row in rows for name in row.tags}
+        unknown = [name for key, name in wanted.items() if key not in self.tag_ids]
+        if unknown:
+            self.tag_ids.update({tag.name.lower(): tag.pk for tag in tags_named(unknown)})
+        pairs = [
+            (note_ids[row.external_id], self.tag_ids[name.lower()])
+            for row in rows
+            for name in row.tags
+        ]
+        insert_rows(Note.tags.through, ("note_id", "tag_id"), pairs)

@@ -1,0 +1,74 @@
+"""harken import notes|companies FILE: import a CSV file now, in this process."""
+
+from __future__ import annotations
+
+from argparse import ArgumentParser
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from harken.accounts.models import User
+from harken.integrations.actions import do_create_import, do_run_import
+from harken.integrations.models import ImportJob, ImportKind, ImportStatus
+from harken.lib.errors import ActionError
+
+
+class Command(BaseCommand):
+    help = (
+        "Import notes or companies from a CSV file (see docs/import.md). Prints what was "
+        "created and every rejected row; exits with status 1 if any row was rejected."
+    )
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("kind", choices=ImportKind.values, help="what the file holds")
+        parser.add_argument("file", type=Path, help="path of the CSV file")
+        parser.add_argument(
+            "--as",
+            dest="username",
+            default=None,
+            help="username of the teammate the notes are filed by (default: none)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path: Path = options["file"]
+        actor = None
+        if options["username"]:
+            actor = User.objects.filter(username=options["username"]).first()
+            if actor is None:
+                raise CommandError(f"No user named {options['username']!r}.")
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"Cannot read {path}: {exc.strerror}.") from None
+        try:
+            job = do_create_import(actor, options["kind"], path.name, data, background=False)
+        except ActionError as exc:
+            raise CommandError(f"{path.name}: {exc.message} Nothing was imported.") from None
+        finished = do_run_import(job.pk)
+        if finished is None:  # pragma: no cover - the job was created just above
+            raise CommandError("The import job was taken by another process.")
+        self.report(finished)
+
+    def report(self, job: ImportJob) -> None:
+        for notice in job.notices:
+            self.stdout.write(f"Note: {notice}")
+        summary = f"{job.filename}: {job.created_count} created"
+        if job.kind == ImportKind.COMPANIES:
+            summary += f", {job.updated_count} updated, {job.skipped_count} unchanged"
+        else:
+            summary += f", {job.skipped_count} skipped as already imported"
+        summary += f", {job.rejected_count} rejected rows (of {job.total_rows})."
+        self.stdout.write(summary)
+        for error in job.errors:
+            column = f" {error['column']}" if error["column"] else ""
+            self.stderr.write(f"row {error['row']}{column}: {error['message']}")
+        if job.rejected_count > len(job.errors):
+            self.stderr.write(f"... only the first {len(job.errors)} problems are listed.")
+        if job.status == ImportStatus.FAILED:
+            raise CommandError(job.message)
+        if job.rejected_count:
+            raise CommandError(
+                f"{job.rejected_count} row(s) were rejected and not imported; fix them and "
+                "import the file again (rows already imported are skipped)."
+            )
