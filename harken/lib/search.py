@@ -20,6 +20,11 @@ def pg_document(table: str, columns: tuple[str, ...]) -> str:
     return f"to_tsvector('english'::regconfig, {joined})"
 
 
+def pg_query(text: str) -> str:
+    """User text as a tsquery: every word must match, as a prefix, as on SQLite."""
+    return " & ".join(f"{w}:*" for w in _WORD.findall(text))
+
+
 def fts5_query(text: str) -> str:
     """User text as an FTS5 query: every word must match, as a prefix; no FTS syntax leaks in."""
     return " ".join(f'"{w}"*' for w in _WORD.findall(text))
@@ -35,8 +40,8 @@ def search[M: Model](
         return qs.filter(
             pk__in=RawSQL(
                 f"SELECT id FROM {table} WHERE {pg_document(table, columns)} "
-                "@@ websearch_to_tsquery('english'::regconfig, %s)",
-                [text],
+                "@@ to_tsquery('english'::regconfig, %s)",
+                [pg_query(text)],
             )
         )
     return qs.filter(
@@ -63,6 +68,11 @@ def ensure_search_indexes(**_: object) -> None:
     with connection.cursor() as cur:
         for table, columns in SEARCHABLE:
             if connection.vendor == "postgresql":
+                # Look first: flush also sends post_migrate, and inside a transaction with
+                # deferred constraint checks pending even CREATE INDEX IF NOT EXISTS fails.
+                cur.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [f"{table}_fts"])
+                if cur.fetchone():
+                    continue
                 cur.execute(
                     f"CREATE INDEX IF NOT EXISTS {table}_fts ON {table} "
                     f"USING GIN ({pg_document(table, columns)})"
