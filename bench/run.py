@@ -116,7 +116,7 @@ def _load_worker(port: int, token: str, seconds: float, threads: int) -> list[fl
 def bench_api(url: str, seconds: float, concurrency: int, web_workers: int) -> dict[str, Any]:
     env = bench_env(url)
     token = subprocess.run(
-        [str(BIN / "python"), "bench/token.py"],
+        [str(BIN / "python"), "bench/make_token.py"],
         check=True,
         cwd=ROOT,
         env=env,

@@ -28,9 +28,10 @@ class BearerToken(HttpBearer):
         return self.authenticate(request, raw.strip())
 
     def authenticate(self, request: HttpRequest, token: str) -> ApiToken:
-        found = (
-            ApiToken.objects.select_related("user").filter(digest=ApiToken.digest_of(token)).first()
-        )
+        try:
+            found = ApiToken.objects.select_related("user").get(digest=ApiToken.digest_of(token))
+        except ApiToken.DoesNotExist:
+            found = None
         if found is None or not found.user.is_active:
             raise Unauthorized("This API token is not valid: it may have been revoked.")
         if request.method not in SAFE_METHODS and not found.can_write:

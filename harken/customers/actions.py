@@ -65,12 +65,16 @@ def normalize_domain(raw: str) -> str:
 def company_for_domain(domain: str) -> Company | None:
     if domain in FREEMAIL:
         return None
-    # Two indexed lookups: an OR across the join could use neither unique index.
-    company = Company.objects.filter(domain=domain).first()
-    if company is None:
-        extra = CompanyDomain.objects.select_related("company").filter(domain=domain).first()
-        company = extra.company if extra else None
-    return company
+    # Two indexed lookups: an OR across the join could use neither unique index. Both
+    # columns are unique: get() spares first()'s sort.
+    try:
+        return Company.objects.get(domain=domain)
+    except Company.DoesNotExist:
+        pass
+    try:
+        return CompanyDomain.objects.select_related("company").get(domain=domain).company
+    except CompanyDomain.DoesNotExist:
+        return None
 
 
 def _check_company_fields(fields: dict[str, Any]) -> None:
@@ -137,7 +141,11 @@ def do_upsert_person(
     email = email.strip().lower()
     if "@" not in email or len(email) > 254:
         raise ActionError(f"{email!r} is not an email address.", field="email")
-    person = Person.objects.select_related("company").filter(email=email).first()
+    # get(), not first(): email is unique, and first() would sort the match for nothing.
+    try:
+        person: Person | None = Person.objects.select_related("company").get(email=email)
+    except Person.DoesNotExist:
+        person = None
     if person is not None:
         changed: dict[str, object] = {}
         if name and not person.name:

@@ -87,6 +87,13 @@ def check_incoming(incoming: IncomingNote) -> None:
 
 def ingest_note(actor: User | None, incoming: IncomingNote) -> tuple[Note, bool]:
     """Store a note, or return the one already stored for (source, external_id)."""
+    note, created, _ = ingest_note_tagged(actor, incoming)
+    return note, created
+
+
+def ingest_note_tagged(actor: User | None, incoming: IncomingNote) -> tuple[Note, bool, list[Tag]]:
+    """`ingest_note`, also handing back a new note's tags: a caller that shows the note
+    right away needs no query for them."""
     if actor is not None:
         require_role(actor, Role.CONTRIBUTOR, "file feedback")
     check_incoming(incoming)
@@ -95,7 +102,7 @@ def ingest_note(actor: User | None, incoming: IncomingNote) -> tuple[Note, bool]
             source=incoming.source, external_id=incoming.external_id
         ).first()
         if existing is not None:
-            return existing, False
+            return existing, False, []
     company = None
     if incoming.company_id is not None:
         company = Company.objects.filter(pk=incoming.company_id).first()
@@ -124,27 +131,26 @@ def ingest_note(actor: User | None, incoming: IncomingNote) -> tuple[Note, bool]
                 received_at=incoming.received_at or timezone.now(),
                 **{name: incoming.why.get(name, "") for name in WHY_FIELDS},
             )
-            if incoming.tags:
+            tags = tags_named(incoming.tags) if incoming.tags else []
+            if tags:
                 # A new note has no tags yet: insert the rows without .set()'s diffing read.
                 Note.tags.through.objects.bulk_create(
-                    [
-                        Note.tags.through(note_id=note.pk, tag_id=tag.pk)
-                        for tag in tags_named(incoming.tags)
-                    ]
+                    [Note.tags.through(note_id=note.pk, tag_id=tag.pk) for tag in tags]
                 )
             audit(actor, "note.created", note, {"source": note.source})
     except IntegrityError:
         # A concurrent delivery of the same (source, external_id) won the race.
         if incoming.external_id is None:
             raise
-        return Note.objects.get(source=incoming.source, external_id=incoming.external_id), False
-    return note, True
+        stored = Note.objects.get(source=incoming.source, external_id=incoming.external_id)
+        return stored, False, []
+    return note, True, tags
 
 
 def tags_named(names: Sequence[str]) -> list[Tag]:
     """The tags with these names (case-insensitive), created when missing."""
     wanted = {n.strip().lower(): n.strip()[:60] for n in names if n.strip()}
-    by_lower = Tag.objects.annotate(lower=Lower("name")).filter(lower__in=list(wanted))
+    by_lower = Tag.objects.annotate(lower=Lower("name")).filter(lower__in=list(wanted)).order_by()
     found = {t.name.lower(): t for t in by_lower}
     missing = [Tag(name=wanted[key]) for key in wanted if key not in found]
     if missing:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, prefetch_related_objects
+from collections.abc import Sequence
+
+from django.db.models import Model, Prefetch, prefetch_related_objects
 from django.http import HttpRequest
 from ninja import Query, Router
 from ninja.responses import Status, codes_4xx
@@ -12,14 +14,13 @@ from harken.accounts.models import User
 from harken.api.auth import actor
 from harken.api.refs import api_field_names, resolve
 from harken.api.schemas import ErrorOut, Id
-from harken.features.models import Tag
 from harken.inbox.access import access_note
 from harken.inbox.actions import (
     IncomingNote,
     do_assign_note,
     do_set_note_state,
     do_set_note_tags,
-    ingest_note,
+    ingest_note_tagged,
 )
 from harken.inbox.models import WHY_FIELDS, Link, Note
 from harken.inbox.queries import InboxFilters, inbox_page
@@ -37,6 +38,16 @@ def _with_tags_and_links(note: Note) -> Note:
         Prefetch("feature_links", queryset=Link.objects.select_related("feature").order_by("id")),
     )
     return note
+
+
+def _known_related(note: Note, name: str, objects: Sequence[Model]) -> None:
+    """Answer `note.<name>.all()` from `objects`, as prefetch_related does after its query."""
+    queryset = getattr(note, name).get_queryset()
+    queryset._result_cache = list(objects)
+    queryset._prefetch_done = True
+    if not hasattr(note, "_prefetched_objects_cache"):
+        note._prefetched_objects_cache = {}  # type: ignore[attr-defined]
+    note._prefetched_objects_cache[name] = queryset  # type: ignore[attr-defined]
 
 
 def load_note(user: User, note_id: int) -> Note:
@@ -80,16 +91,12 @@ def create_note(request: HttpRequest, payload: NoteIn) -> Status[Note]:
         links=payload.links,
         why={name: getattr(payload, name) for name in WHY_FIELDS},
     )
-    note, created = ingest_note(user, incoming)
+    note, created, tags = ingest_note_tagged(user, incoming)
     if created:
-        # Its submitter may see it and it holds its company and person already; a new note
-        # has no links yet, and tags only if some were sent: no query for what must be empty.
-        tags = Tag.objects.all() if payload.tags else Tag.objects.none()
-        prefetch_related_objects(
-            [note],
-            Prefetch("tags", queryset=tags),
-            Prefetch("feature_links", queryset=Link.objects.none()),
-        )
+        # Its submitter may see it; it holds its company and person already, its tags are
+        # those just stored and a new note has no links: answering it takes no query.
+        _known_related(note, "tags", tags)
+        _known_related(note, "feature_links", [])
         return Status(201, note)
     try:
         note = load_note(user, note.pk)

@@ -436,3 +436,26 @@ def test_filing_a_note_costs_a_fixed_number_of_queries(client: Client, contribut
     assert len(ctx.captured_queries) == 6
     assert r.json()["tags"] == []
     assert r.json()["feature_links"] == []
+
+
+def test_filing_a_note_answers_from_what_it_stored_without_reading_back(
+    client: Client, contributor: User, acme: Company
+) -> None:
+    Tag.objects.create(name="Reporting")
+    note_of(contributor, person_email="jo@acme.com")
+    api = Api.as_user(client, contributor)
+    api.get("/me")  # the token's last_used_at is written once, not during the count
+    with CaptureQueriesContext(connection) as ctx:
+        r = api.post(
+            "/notes", {"title": "PDF", "person_email": "jo@acme.com", "tags": ["reporting", "pdf"]}
+        )
+    assert r.status_code == 201, r.content
+    body = r.json()
+    assert body["tags"] == ["Reporting", "pdf"]
+    assert body["company"] == {"id": acme.pk, "name": "Acme Corp"}
+    assert body["feature_links"] == []
+    stored = Note.objects.get(pk=body["id"])
+    assert sorted(t.name for t in stored.tags.all()) == ["Reporting", "pdf"]
+    # token, person (with company), note, tags (+ creating "pdf" and reading it back),
+    # tag rows, audit event, and the transaction's savepoint and release: no read-back.
+    assert len(ctx.captured_queries) == 10, [q["sql"][:60] for q in ctx.captured_queries]
