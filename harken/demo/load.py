@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from harken.accounts.models import User
 from harken.audit.actions import audit
@@ -66,6 +66,9 @@ def load_demo(
             "HARKEN_DATA_DIR (or HARKEN_DATABASE_URL) at a new database to try it."
         )
     stats = generate(size or DemoSize(), say)
+    # Bulk-filled tables need fresh planner statistics, or the first pages plan like empty ones.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     admin = User.objects.get(username=MARKER_USER)
     audit(None, "demo.loaded", admin, stats.counts)
     return stats

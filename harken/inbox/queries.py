@@ -277,11 +277,28 @@ def next_new_note(user: User | AnonymousUser, note: Note) -> int | None:
 class FilterChoices:
     areas: list[tuple[Area, int]]
     teammates: list[User]
-    companies: list[Company]
+    company: Company | None
     tags: list[str]
 
 
-def inbox_filter_choices() -> FilterChoices:
+def company_suggestions(text: str, limit: int = 20) -> list[str]:
+    """Company names containing `text`, for the inbox's type-to-filter field."""
+    if not text.strip():
+        return []
+    names = Company.objects.filter(name__icontains=text.strip()).order_by("name")
+    return list(names.values_list("name", flat=True)[:limit])
+
+
+def company_named(name: str) -> Company | None:
+    """The company with this name (any case), else the first whose name contains it."""
+    companies = Company.objects.only("id", "name")
+    return (
+        companies.filter(name__iexact=name).order_by("pk").first()
+        or companies.filter(name__icontains=name).order_by("name").first()
+    )
+
+
+def inbox_filter_choices(company_id: int | None = None) -> FilterChoices:
     """What the inbox filters offer, in four queries whatever the inbox holds."""
     # features.queries reads this module too: import late so neither import order can cycle.
     from harken.features.queries import area_tree
@@ -289,6 +306,9 @@ def inbox_filter_choices() -> FilterChoices:
     return FilterChoices(
         areas=area_tree(),
         teammates=teammates(),
-        companies=list(Company.objects.only("id", "name").order_by("name")),
+        # Only the chosen company: there may be tens of thousands, found by typing instead.
+        company=Company.objects.only("id", "name").filter(pk=company_id).first()
+        if company_id is not None
+        else None,
         tags=list(Tag.objects.order_by("name").values_list("name", flat=True)[:500]),
     )

@@ -6,6 +6,7 @@ from harken.inbox import views_feedback, views_inbox, views_note
 
 urlpatterns = [
     path("inbox/", views_inbox.inbox, name="inbox"),
+    path("inbox/companies/", views_inbox.company_options, name="inbox_company_options"),
     path("inbox/feature-lookup/", views_note.feature_lookup, name="feature_lookup"),
     path("feedback/new/", views_feedback.feedback_new, name="feedback_new"),
     path("search/", views_inbox.search, name="search"),

@@ -12,12 +12,15 @@ from harken.features.queries import search_features
 from harken.inbox.models import NoteState, Source
 from harken.inbox.queries import (
     InboxFilters,
+    company_named,
+    company_suggestions,
     has_words,
     inbox_filter_choices,
     inbox_page,
     search_notes,
 )
 from harken.inbox.views_common import int_param, is_htmx, page_param, query_string
+from harken.lib.errors import ActionError
 from harken.web.decorators import staff_page
 
 PER_PAGE = 30
@@ -37,6 +40,18 @@ STATE_TABS = [
 def _filters(params: QueryDict) -> tuple[InboxFilters, dict[str, str]]:
     """The inbox filters from the query string, and the raw values to keep in links."""
     raw = {key: params.get(key, "").strip()[:200] for key in FILTER_KEYS}
+    company_id = int_param(params, "company", "The company")
+    # A company typed by name becomes the company filter.
+    company_name = params.get("company_name", "").strip()[:200]
+    if company_name and company_id is None:
+        company = company_named(company_name)
+        if company is None:
+            raise ActionError(
+                f"No company is named like “{company_name}”: check the spelling.",
+                field="company_name",
+            )
+        company_id = company.pk
+        raw["company"] = str(company_id)
     # A missing state means the working view: what is new. "all" lifts the filter.
     raw["state"] = raw["state"] or NoteState.NEW.value
     filters = InboxFilters(
@@ -44,7 +59,7 @@ def _filters(params: QueryDict) -> tuple[InboxFilters, dict[str, str]]:
         source=raw["source"] or None,
         area=int_param(params, "area", "The area"),
         assignee=raw["assignee"] or None,
-        company=int_param(params, "company", "The company"),
+        company=company_id,
         tag=raw["tag"] or None,
         submitter=int_param(params, "submitter", "The submitter"),
         q=raw["q"],
@@ -77,10 +92,19 @@ def inbox(request: HttpRequest) -> HttpResponse:
     if is_htmx(request) and request.headers.get("HX-Target") == "inbox-results":
         return render(request, "inbox/inbox.html#results", ctx)
     ctx.update(
-        choices=inbox_filter_choices(),
+        choices=inbox_filter_choices(filters.company),
+        company_clear_url=query_string({**raw, "company": ""}),
         sources=Source.choices,
     )
     return render(request, "inbox/inbox.html", ctx)
+
+
+@staff_page
+def company_options(request: HttpRequest) -> HttpResponse:
+    """Datalist options for the inbox's company field."""
+    staff(request.user)
+    names = company_suggestions(request.GET.get("company_name", "")[:200])
+    return render(request, "inbox/inbox.html#company_options", {"names": names})
 
 
 @staff_page
