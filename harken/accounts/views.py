@@ -19,9 +19,10 @@ from harken.accounts.actions import (
 )
 from harken.accounts.forms import NewUserForm, RoleForm, TokenForm
 from harken.accounts.models import ApiToken, Role, TokenScope, User
-from harken.accounts.views_util import PAGE_SIZE, add_action_error, bool_param, first_error
+from harken.accounts.views_util import PAGE_SIZE, add_action_error, first_error
 from harken.lib.errors import ActionError
 from harken.web.decorators import staff_page
+from harken.web.params import bool_param
 
 
 def _users_page(

@@ -32,8 +32,22 @@ class CompanyAsk:
     last_asked: object
 
 
-def company_asks(user: User | AnonymousUser, company: Company) -> list[CompanyAsk]:
-    """Every feature this company asked for, most critical and most asked first."""
+@dataclass(frozen=True)
+class AsksPage:
+    asks: list[CompanyAsk]
+    total: int
+    page: int
+    has_next: bool
+
+
+def company_asks(
+    user: User | AnonymousUser, company: Company, page: int = 1, per_page: int = 50
+) -> AsksPage:
+    """One page of the features this company asked for, most critical and most asked first.
+
+    The per-feature aggregate covers only this company's links (index link_company_feature),
+    so ranking all of them is cheap; features are loaded for the page shown only.
+    """
     links = visible_links(user).filter(company=company)
     rows = list(
         links.values("feature_id").annotate(
@@ -44,8 +58,7 @@ def company_asks(user: User | AnonymousUser, company: Company) -> list[CompanyAs
             last=Max("created_at"),
         )
     )
-    features = Feature.objects.select_related("status").in_bulk([r["feature_id"] for r in rows])
-    asks = []
+    ranked = []
     for row in rows:
         top = (
             Importance.CRITICAL
@@ -56,9 +69,16 @@ def company_asks(user: User | AnonymousUser, company: Company) -> list[CompanyAs
             if row["nice"]
             else Importance.UNKNOWN
         )
-        asks.append(CompanyAsk(features[row["feature_id"]], row["notes"], top, row["last"]))
-    asks.sort(key=lambda a: (-_RANK[a.importance], -a.notes, a.feature.title))
-    return asks
+        ranked.append((-_RANK[top], -row["notes"], row["feature_id"], top, row))
+    ranked.sort(key=lambda r: r[:3])
+    start = (page - 1) * per_page
+    shown = ranked[start : start + per_page]
+    features = Feature.objects.select_related("status").in_bulk([r[2] for r in shown])
+    asks = [
+        CompanyAsk(features[feature_id], row["notes"], top, row["last"])
+        for _, _, feature_id, top, row in shown
+    ]
+    return AsksPage(asks, len(ranked), page, start + per_page < len(ranked))
 
 
 COMPANY_SORTS = {

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from harken.accounts.access import require_role, staff
 from harken.accounts.models import Role
-from harken.accounts.views_util import PAGE_SIZE, add_action_error, choice_param, first_error
+from harken.accounts.views_util import PAGE_SIZE, add_action_error, first_error
 from harken.customers.access import access_company
 from harken.customers.actions import (
     company_for_domain,
@@ -30,6 +30,7 @@ from harken.customers.queries import (
 )
 from harken.lib.errors import ActionError
 from harken.web.decorators import staff_page
+from harken.web.params import choice_param, page_param
 
 SORT_LABELS = {"arr": "ARR", "name": "Name"}
 
@@ -141,7 +142,7 @@ def _render_company(
         "nav": "companies",
         "company": company,
         "domains": list(company.extra_domains.order_by("domain")),
-        "asks": company_asks(user, company),
+        "asks": company_asks(user, company, page_param(request.GET, "asks")),
         "notes": notes.items,
         "next_cursor": notes.next_cursor,
         "is_first_page": cursor is None,

@@ -13,14 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from harken.accounts.access import require_role, staff
 from harken.accounts.models import Role
-from harken.accounts.views_util import (
-    PAGE_SIZE,
-    add_action_error,
-    bool_param,
-    choice_param,
-    first_error,
-    int_param,
-)
+from harken.accounts.views_util import PAGE_SIZE, add_action_error, first_error
 from harken.features.access import access_feature
 from harken.features.actions import do_create_feature, do_update_feature
 from harken.features.forms import FeatureDetailsForm, FeaturePlanForm, NewFeatureForm
@@ -36,6 +29,7 @@ from harken.features.queries import (
 from harken.inbox.queries import feature_links_page
 from harken.lib.errors import ActionError
 from harken.web.decorators import staff_page
+from harken.web.params import bool_param, choice_param, int_param
 
 SORT_LABELS = {"companies": "Companies", "votes": "Votes", "score": "Score", "recent": "Recent"}
 

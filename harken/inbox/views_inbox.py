@@ -19,9 +19,10 @@ from harken.inbox.queries import (
     inbox_page,
     search_notes,
 )
-from harken.inbox.views_common import int_param, is_htmx, page_param, query_string
+from harken.inbox.views_common import is_htmx
 from harken.lib.errors import ActionError
 from harken.web.decorators import staff_page
+from harken.web.params import int_param, page_param, query_string
 
 PER_PAGE = 30
 SEARCH_PER_PAGE = 20

@@ -32,9 +32,10 @@ from harken.inbox.actions import (
 from harken.inbox.forms import why_label
 from harken.inbox.models import WHY_FIELDS, Importance, Note, NoteState
 from harken.inbox.queries import next_new_note, note_history, note_links, teammates
-from harken.inbox.views_common import int_param, is_htmx
+from harken.inbox.views_common import is_htmx
 from harken.lib.errors import ActionError, NotFound
 from harken.web.decorators import staff_page
+from harken.web.params import int_param
 
 # The choices a product manager makes when linking; "unknown" is only for channels that guess.
 LINK_IMPORTANCES = (Importance.NICE_TO_HAVE, Importance.IMPORTANT, Importance.CRITICAL)

@@ -11,7 +11,8 @@ from harken.audit.models import AuditEvent
 from harken.customers.models import Company, CompanyDomain
 from harken.features.actions import default_status
 from harken.features.models import Feature
-from harken.inbox.models import Importance
+from harken.inbox.actions import IncomingNote, do_link_note, ingest_note
+from harken.inbox.models import Importance, Source
 
 ROLES = ["viewer", "contributor", "maker", "admin"]
 
@@ -125,7 +126,7 @@ def test_company_page_shows_who_they_are_and_what_they_asked_for(
     for fact in ["250,000", "Enterprise", "SaaS", "carl", "mona", "acme.io", "EMEA"]:
         assert fact.lower() in html.lower()
     assert 'href="https://crm.example/acme"' in html
-    [ask] = response.context["asks"]
+    [ask] = response.context["asks"].asks
     assert (ask.feature, ask.notes, ask.importance) == (feature, 2, Importance.CRITICAL)
     assert f'href="/features/{feature.pk}/"' in html
     assert f'href="/notes/{note.pk}/"' in html
@@ -143,11 +144,11 @@ def test_company_page_hides_confidential_notes_from_a_viewer(
     html = response.content.decode()
     assert "Secret deal needs PDF" not in html
     assert f"/notes/{secret.pk}/" not in html
-    assert response.context["asks"] == []  # the only ask came from the confidential note
+    assert response.context["asks"].asks == []  # the only ask came from the confidential note
     client.force_login(maker)
     response = client.get(f"/companies/{acme.pk}/")
     assert "Secret deal needs PDF" in response.content.decode()
-    assert len(response.context["asks"]) == 1
+    assert len(response.context["asks"].asks) == 1
 
 
 def test_unknown_company_is_404(client: Client, viewer: User) -> None:
@@ -313,3 +314,23 @@ def test_contributor_adds_a_domain(
     assert response.status_code == 400
     assert "Another company already has the domain globex.com" in response.content.decode()
     assert CompanyDomain.objects.count() == 1
+
+
+def test_what_a_company_asked_for_is_paged(client: Client, maker: User, acme: Company) -> None:
+    note, _ = ingest_note(
+        maker, IncomingNote(title="Many asks", source=Source.EMAIL, company_id=acme.pk)
+    )
+    status = default_status()
+    for i in range(55):
+        feature = Feature.objects.create(title=f"Feature {i:02d}", status=status)
+        importance = Importance.CRITICAL if i == 54 else Importance.NICE_TO_HAVE
+        do_link_note(maker, note, feature, importance)
+    client.force_login(maker)
+    first = client.get(f"/companies/{acme.pk}/")
+    asks = first.context["asks"]
+    assert (asks.total, len(asks.asks), asks.has_next) == (55, 50, True)
+    assert asks.asks[0].feature.title == "Feature 54"  # the critical ask leads
+    second = client.get(f"/companies/{acme.pk}/", {"asks": 2})
+    assert [a.feature.title for a in second.context["asks"].asks][-1] == "Feature 53"
+    assert len(second.context["asks"].asks) == 5
+    assert client.get(f"/companies/{acme.pk}/", {"asks": "x"}).status_code == 400
