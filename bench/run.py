@@ -224,7 +224,7 @@ def main() -> None:
     parser.add_argument("--features", type=int, default=2_000)
     parser.add_argument("--api-seconds", type=float, default=15)
     parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--web-workers", type=int, default=4)
+    parser.add_argument("--web-workers", type=int, default=3)
     parser.add_argument("--import-rows", type=int, default=200_000)
     parser.add_argument("--repeat", type=int, default=100)
     args = parser.parse_args()
