@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -64,11 +62,26 @@ class FeedbackForm(forms.Form):
         widget=forms.EmailInput(attrs={"placeholder": "jo@acme.com"}),
     )
     person_name = forms.CharField(label="Their name", max_length=200, required=False)
-    company = forms.ModelChoiceField(
-        queryset=Company.objects.none(),
+    # Typed with suggestions rather than a select: an installation may have tens of
+    # thousands of companies. An id (from a company page's link) is accepted too.
+    company = forms.CharField(
         required=False,
+        max_length=200,
         label="Company",
-        empty_label="— from the email, or pick one —",
+        help_text="Leave empty to take it from the email's domain, or type its name.",
+        widget=forms.TextInput(
+            attrs={
+                "list": "feedback-companies",
+                "autocomplete": "off",
+                "placeholder": "Acme Corp",
+                "hx-get": "/inbox/companies/",
+                "hx-vals": "js:{company_name: event.target.value}",
+                "hx-trigger": "input changed delay:250ms",
+                "hx-target": "#feedback-companies",
+                "hx-swap": "innerHTML",
+                "hx-sync": "this:replace",
+            }
+        ),
     )
     customer_priority = forms.IntegerField(
         label="How important is it to them? (1-10)",
@@ -110,11 +123,22 @@ class FeedbackForm(forms.Form):
         help_text="Only product managers and you will see it.",
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        company = self.fields["company"]
-        assert isinstance(company, forms.ModelChoiceField)
-        company.queryset = Company.objects.only("id", "name").order_by("name")
+    def clean_company(self) -> Company | None:
+        typed = self.cleaned_data["company"].strip()
+        if not typed:
+            return None
+        companies = Company.objects.only("id", "name")
+        found = (
+            companies.filter(pk=int(typed)).first()
+            if typed.isdigit() and len(typed) < 18
+            else companies.filter(name__iexact=typed).order_by("pk").first()
+        )
+        if found is None:
+            raise ValidationError(
+                f"No company is named “{typed}”: pick one of the suggestions, or leave it "
+                "empty and give their email."
+            )
+        return found
 
     def clean_links(self) -> list[str]:
         lines = [line.strip() for line in self.cleaned_data["links"].splitlines()]

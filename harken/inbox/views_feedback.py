@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 
 from harken.accounts.access import require_role
 from harken.accounts.models import Role
+from harken.customers.models import Company
 from harken.inbox.actions import ingest_note
 from harken.inbox.forms import FeedbackForm
 from harken.lib.errors import ActionError
@@ -20,11 +21,17 @@ WHY_HINT = "Start here: what were they trying to do when they asked?"
 
 def _initial(request: HttpRequest) -> dict[str, str]:
     """Prefill from a link such as a company page's "file feedback for Acme"."""
-    return {
+    initial = {
         key: request.GET[key]
         for key in ("company", "person_email", "person_name", "title")
         if request.GET.get(key)
     }
+    company_id = initial.get("company", "")
+    if company_id.isdigit() and len(company_id) < 18:
+        # Show the name, not the id, in the field the user sees.
+        company = Company.objects.only("name").filter(pk=int(company_id)).first()
+        initial["company"] = company.name if company else ""
+    return initial
 
 
 @staff_page
