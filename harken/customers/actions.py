@@ -113,6 +113,15 @@ def do_upsert_company(
                 raise ActionError(f"Another company already has the domain {domain}.") from None
             audit(actor, "company.created", company, {"domain": domain, **fields})
             return company, True
+        return do_update_company(actor, company, fields), False
+
+
+def do_update_company(actor: User | None, company: Company, fields: dict[str, Any]) -> Company:
+    """Change a company's fields; the audit log keeps the old and new values."""
+    if actor is not None:
+        require_role(actor, Role.CONTRIBUTOR, "change companies")
+    _check_company_fields(fields)
+    with transaction.atomic():
         before = snapshot(company, fields)
         for name, value in fields.items():
             setattr(company, name, value)
@@ -120,7 +129,7 @@ def do_upsert_company(
         if changes:
             company.save()
             audit(actor, "company.updated", company, changes)
-        return company, False
+    return company
 
 
 def do_add_company_domain(actor: User, company: Company, domain: str) -> CompanyDomain:

@@ -17,6 +17,7 @@ from harken.customers.access import access_company
 from harken.customers.actions import (
     company_for_domain,
     do_add_company_domain,
+    do_update_company,
     do_upsert_company,
     normalize_domain,
 )
@@ -89,17 +90,12 @@ def company_new(request: HttpRequest) -> HttpResponse:
 def company_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = require_role(request.user, Role.CONTRIBUTOR, "change companies")
     company = access_company(user, pk)
-    if not company.domain:
-        raise ActionError(
-            f"{company.name} has no primary domain, which identifies a company when it is "
-            "changed: give it one in the Django admin first."
-        )
     if request.method == "GET":
         return _form_page(request, CompanyForm(initial=CompanyForm.initial_for(company)), company)
     form = CompanyForm(request.POST)
     if form.is_valid():
         try:
-            do_upsert_company(user, company.domain, form.cleaned_data)
+            do_update_company(user, company, form.cleaned_data)
         except ActionError as error:
             add_action_error(form, error)
         else:

@@ -21,7 +21,12 @@ class Notification(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "read_at", "-created_at"], name="notif_user")]
+        indexes = [
+            # The unread count in the top bar: (user, read_at IS NULL).
+            models.Index(fields=["user", "read_at", "-created_at"], name="notif_user"),
+            # The notifications page: newest first, read or not.
+            models.Index(fields=["user", "-created_at", "-id"], name="notif_user_recent"),
+        ]
 
     def __str__(self) -> str:
         return self.text[:80]

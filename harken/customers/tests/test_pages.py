@@ -294,12 +294,15 @@ def test_bad_company_edit_is_400_and_changes_nothing(
     assert acme.arr == 250_000
 
 
-def test_company_without_domain_cannot_be_edited_here(client: Client, contributor: User) -> None:
+def test_company_without_domain_can_be_edited(client: Client, contributor: User) -> None:
     company = Company.objects.create(name="Nameless")
     client.force_login(contributor)
-    response = client.get(f"/companies/{company.pk}/edit/")
-    assert response.status_code == 400
-    assert "no primary domain" in response.content.decode()
+    assert client.get(f"/companies/{company.pk}/edit/").status_code == 200
+    response = client.post(f"/companies/{company.pk}/edit/", company_data(name="Named", arr="7"))
+    assert response.status_code == 302
+    company.refresh_from_db()
+    assert (company.name, company.arr, company.domain) == ("Named", 7, None)
+    assert AuditEvent.objects.filter(action="company.updated", object_id=str(company.pk)).exists()
 
 
 def test_contributor_adds_a_domain(
