@@ -85,6 +85,7 @@ def do_create_import(
 
 def _save_progress(job_id: int, report: Report) -> None:
     ImportJob.objects.filter(pk=job_id).update(
+        progress_at=timezone.now(),
         processed_rows=report.processed,
         created_count=report.created,
         updated_count=report.updated,
@@ -96,7 +97,7 @@ def _save_progress(job_id: int, report: Report) -> None:
 def do_run_import(job_id: int) -> ImportJob | None:
     """Run a pending job to the end; None when it is gone or another worker has it."""
     claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.PENDING).update(
-        status=ImportStatus.RUNNING
+        status=ImportStatus.RUNNING, progress_at=timezone.now()
     )
     if not claimed:
         return None
@@ -129,6 +130,25 @@ def do_run_import(job_id: int) -> ImportJob | None:
         _finish(job, actor, ImportStatus.DONE, report, "")
     job.refresh_from_db()
     return job
+
+
+ABANDONED_MESSAGE = (
+    "The worker running this import stopped before it finished. The batches imported before "
+    "that are kept: upload the file again and they are skipped, the rest are imported."
+)
+
+
+def do_fail_abandoned_imports(job_id: int | None = None) -> int:
+    """Mark running imports whose worker is gone as failed; returns how many."""
+    running = ImportJob.objects.filter(status=ImportStatus.RUNNING)
+    if job_id is not None:
+        running = running.filter(pk=job_id)
+    failed = 0
+    for job in running.select_related("created_by"):
+        if job.abandoned:
+            _finish(job, None, ImportStatus.FAILED, None, ABANDONED_MESSAGE)
+            failed += 1
+    return failed
 
 
 def _finish(

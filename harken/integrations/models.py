@@ -19,6 +19,10 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
+# A batch of ~2,000 rows takes well under a second, so ten quiet minutes mean no worker.
+ABANDONED_AFTER = timedelta(minutes=10)
+
+
 class ImportJob(models.Model):
     """A CSV upload, imported in the background; the page polls its progress."""
 
@@ -45,6 +49,9 @@ class ImportJob(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Set when a worker claims the job and after every batch: a running job whose progress
+    # is older than ABANDONED_AFTER lost its worker.
+    progress_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -63,6 +70,12 @@ class ImportJob(models.Model):
         """Still waiting for a worker a while after upload: is `harken worker` running?"""
         waited = timezone.now() - self.created_at
         return self.status == ImportStatus.PENDING and waited > timedelta(seconds=30)
+
+    @property
+    def abandoned(self) -> bool:
+        """Running, but no batch has been written for ABANDONED_AFTER: its worker is gone."""
+        last = self.progress_at or self.created_at
+        return self.status == ImportStatus.RUNNING and timezone.now() - last > ABANDONED_AFTER
 
     @property
     def finished(self) -> bool:

@@ -10,7 +10,11 @@ from django.views.decorators.http import require_http_methods
 from harken.accounts.access import require_role
 from harken.accounts.models import Role
 from harken.integrations.access import access_import_job
-from harken.integrations.actions import check_upload_size, do_create_import
+from harken.integrations.actions import (
+    check_upload_size,
+    do_create_import,
+    do_fail_abandoned_imports,
+)
 from harken.integrations.csv.companies import COMPANY_COLUMNS
 from harken.integrations.csv.notes import NOTE_COLUMNS
 from harken.integrations.forms import ImportForm
@@ -69,6 +73,10 @@ def import_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def import_job(request: HttpRequest, pk: int) -> HttpResponse:
     job = access_import_job(request.user, pk)
+    if job.abandoned:
+        # Expired lazily, like a session: the page someone is watching tells the truth.
+        do_fail_abandoned_imports(job.pk)
+        job.refresh_from_db()
     template = "integrations/import_job.html"
     if getattr(request, "htmx", False):
         template += "#progress"

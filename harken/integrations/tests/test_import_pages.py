@@ -2,16 +2,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from datetime import timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from harken.accounts.models import User
+from harken.audit.models import AuditEvent
 from harken.inbox.models import Note
-from harken.integrations.actions import do_create_import
+from harken.integrations.actions import do_create_import, do_fail_abandoned_imports
 from harken.integrations.models import ImportJob, ImportKind, ImportStatus
 
 Callbacks = Callable[..., AbstractContextManager[Any]]
@@ -141,3 +145,34 @@ def test_form_lists_recent_imports_in_few_queries(
     with django_assert_max_num_queries(6):
         response = client.get(reverse("import_new"))
     assert response.content.decode().count("/import/") >= 5
+
+
+def test_an_import_whose_worker_died_shows_as_failed_with_what_to_do(
+    client: Client, contributor: User
+) -> None:
+    job = ImportJob.objects.create(
+        kind=ImportKind.NOTES,
+        filename="big.csv",
+        content="",
+        status=ImportStatus.RUNNING,
+        total_rows=100_000,
+        processed_rows=40_000,
+        created_by=contributor,
+        progress_at=timezone.now(),
+    )
+    client.force_login(contributor)
+    # Still making progress a minute ago: left alone.
+    with time_machine.travel(timezone.now() + timedelta(minutes=1)):
+        assert do_fail_abandoned_imports() == 0
+        page = client.get(f"/import/{job.pk}/")
+    assert page.status_code == 200
+    job.refresh_from_db()
+    assert job.status == ImportStatus.RUNNING
+    # Eleven quiet minutes later the page tells the truth and says what to do.
+    with time_machine.travel(timezone.now() + timedelta(minutes=11)):
+        page = client.get(f"/import/{job.pk}/")
+    job.refresh_from_db()
+    assert job.status == ImportStatus.FAILED
+    assert "upload the file again" in page.content.decode()
+    assert job.processed_rows == 40_000  # what was imported stays counted
+    assert AuditEvent.objects.filter(action="import.failed", object_id=str(job.pk)).exists()

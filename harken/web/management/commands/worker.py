@@ -43,6 +43,10 @@ class Command(BaseCommand):
             "reload": False,
             "verbosity": options["verbosity"],
         }
+        from harken.integrations.actions import do_fail_abandoned_imports
+
+        # Imports whose worker died long ago show as failed, with what to do, from now on.
+        do_fail_abandoned_imports()
         if options["max_tasks"] is not None:
             worker_options["max_tasks"] = options["max_tasks"]
         call_command("db_worker", **worker_options)
