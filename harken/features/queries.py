@@ -8,7 +8,7 @@ from django.db.models import Count, QuerySet
 
 from harken.features.models import Area, Feature, StatusCategory
 from harken.lib.errors import ActionError
-from harken.lib.search import search
+from harken.lib.search import has_words, search
 
 SORTS = {
     "companies": ("-company_count", "-id"),
@@ -104,8 +104,7 @@ def feature_typeahead(text: str, limit: int = 8) -> list[Feature]:
 
 def search_features(text: str, page: int = 1, per_page: int = 20) -> tuple[list[Feature], bool]:
     """One page of the features matching `text`, most asked-for first; and whether more follow."""
-    # Text without a single word would match everything: answer nothing instead.
-    if not any(ch.isalnum() for ch in text):
+    if not has_words(text):
         return [], False
     qs = board_features(BoardFilters(q=text))
     start = (max(page, 1) - 1) * per_page

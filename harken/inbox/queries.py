@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -27,10 +26,9 @@ from harken.inbox.access import visible_links, visible_notes
 from harken.inbox.models import Importance, Link, Note, NoteState, Source
 from harken.lib.errors import ActionError
 from harken.lib.paging import Page, decode_cursor, encode_cursor
-from harken.lib.search import search
+from harken.lib.search import has_words, search
 
 MAX_PAGE = 100
-_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 @dataclass(frozen=True)
@@ -232,10 +230,6 @@ def note_history(note: Note, limit: int = 100) -> list[HistoryEntry]:
     features = Feature.objects.in_bulk(feature_ids) if feature_ids else {}
     users = User.objects.in_bulk(user_ids) if user_ids else {}
     return [_history_entry(e, features, users) for e in events]
-
-
-def has_words(text: str) -> bool:
-    return bool(_WORD.search(text))
 
 
 def search_notes(

@@ -14,13 +14,13 @@ from harken.inbox.queries import (
     InboxFilters,
     company_named,
     company_suggestions,
-    has_words,
     inbox_filter_choices,
     inbox_page,
     search_notes,
 )
 from harken.inbox.views_common import is_htmx
 from harken.lib.errors import ActionError
+from harken.lib.search import has_words
 from harken.web.decorators import staff_page
 from harken.web.params import int_param, page_param, query_string
 

@@ -20,6 +20,11 @@ def pg_document(table: str, columns: tuple[str, ...]) -> str:
     return f"to_tsvector('english'::regconfig, {joined})"
 
 
+def has_words(text: str) -> bool:
+    """Whether `text` has a word to search for; without one a search would match everything."""
+    return bool(_WORD.search(text))
+
+
 def pg_query(text: str) -> str:
     """User text as a tsquery: every word must match, as a prefix, as on SQLite."""
     return " & ".join(f"{w}:*" for w in _WORD.findall(text))
@@ -34,7 +39,7 @@ def search[M: Model](
     qs: QuerySet[M], text: str, table: str, columns: tuple[str, ...]
 ) -> QuerySet[M]:
     """Filter `qs` to rows of `table` whose `columns` match the words of `text`."""
-    if not _WORD.search(text):
+    if not has_words(text):
         return qs
     if connection.vendor == "postgresql":
         return qs.filter(
