@@ -36,11 +36,7 @@ def access_token(user: User | AnonymousUser, token_id: int) -> ApiToken:
 
 def access_user(user: User | AnonymousUser, user_id: int) -> User:
     """Another staff account, for the admin's user settings."""
-    require_role(user, Role.ADMIN, "manage users")
-    target = User.objects.filter(pk=user_id).first()
-    if target is None:
-        raise NotFound("user")
-    return target
+    return access_teammate(require_role(user, Role.ADMIN, "manage users"), user_id)
 
 
 def access_teammate(user: User | AnonymousUser, user_id: int) -> User:
