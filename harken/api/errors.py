@@ -132,12 +132,23 @@ def _validation_details(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for err in errors:
         field = _field_of(tuple(err.get("loc", ())))
         message = str(err.get("msg", "is not valid")).removeprefix("Value error, ")
-        if field is None and err.get("loc", ("",))[0] == "body":
+        if field is None and tuple(err.get("loc", ()))[:1] == ("body",):
             message = "Send a JSON object in the request body."
         details.append(
             {"field": field, "code": str(err.get("type", "invalid")), "message": message}
         )
     return details
+
+
+def validation_error_body(errors: list[dict[str, Any]]) -> dict[str, Any]:
+    """Pydantic's errors in the one shape: the first named in the message, all in details."""
+    details = _validation_details(errors)
+    first = details[0] if details else {"field": None, "message": "is not valid"}
+    name = first["field"]
+    message = f"{name}: {first['message']}" if name else str(first["message"])
+    if len(details) > 1:
+        message += f" (and {len(details) - 1} more problem{'s' * (len(details) > 2)})"
+    return error_body("invalid", message, name, details)
 
 
 def install(api: NinjaAPI) -> None:
@@ -152,15 +163,7 @@ def install(api: NinjaAPI) -> None:
         return response
 
     def on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
-        details = _validation_details(exc.errors)
-        first = details[0] if details else {"field": None, "message": "is not valid"}
-        name = first["field"]
-        message = f"{name}: {first['message']}" if name else str(first["message"])
-        if len(details) > 1:
-            message += f" (and {len(details) - 1} more problem{'s' * (len(details) > 2)})"
-        return api.create_response(
-            request, error_body("invalid", message, name, details), status=400
-        )
+        return api.create_response(request, validation_error_body(exc.errors), status=400)
 
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         # Ninja wraps whatever the parser raised; ours already says what to fix.

@@ -16,6 +16,7 @@ from harken.api.errors import JsonParser, MethodNotAllowed, UnknownEndpoint, err
 from harken.customers.api import router as customers_router
 from harken.features.api import router as features_router
 from harken.inbox.api import router as inbox_router
+from harken.inbox.api_batch import router as batch_router
 from harken.inbox.api_links import router as links_router
 
 DESCRIPTION = """
@@ -72,5 +73,13 @@ api = HarkenAPI(
     parser=JsonParser(),
 )
 install(api)
-for router in (inbox_router, links_router, features_router, customers_router, accounts_router):
+# The batch path goes first: /notes/{note_id} would otherwise claim /notes/batch.
+for router in (
+    batch_router,
+    inbox_router,
+    links_router,
+    features_router,
+    customers_router,
+    accounts_router,
+):
     api.add_router("", router)

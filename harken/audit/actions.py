@@ -32,14 +32,10 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[
     return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
 
 
-def audit(
-    actor: User | None,
-    action: str,
-    obj: models.Model,
-    changes: Mapping[str, Any] | None = None,
+def _event(
+    actor: User | None, action: str, obj: models.Model, changes: Mapping[str, Any] | None
 ) -> AuditEvent:
-    """Record an audit event; call inside the action's transaction."""
-    return AuditEvent.objects.create(
+    return AuditEvent(
         actor=actor if actor is not None and actor.pk else None,
         action=action,
         object_type=obj._meta.label_lower,
@@ -47,3 +43,24 @@ def audit(
         object_repr=str(obj)[:200],
         changes={k: _plain(v) for k, v in (changes or {}).items()},
     )
+
+
+def audit(
+    actor: User | None,
+    action: str,
+    obj: models.Model,
+    changes: Mapping[str, Any] | None = None,
+) -> AuditEvent:
+    """Record an audit event; call inside the action's transaction."""
+    event = _event(actor, action, obj, changes)
+    event.save()
+    return event
+
+
+def audit_each(
+    actor: User | None,
+    action: str,
+    changed: Iterable[tuple[models.Model, Mapping[str, Any] | None]],
+) -> None:
+    """One audit event per (object, changes), written in one statement: for batch actions."""
+    AuditEvent.objects.bulk_create([_event(actor, action, obj, ch) for obj, ch in changed])

@@ -1,7 +1,7 @@
 """Generate a believable Harken installation: teams, roadmap, customers and their feedback.
 
 Seeded, so the same size and seed give the same world (dates are relative to today). Rows
-are written in bulk with explicit ids (harken.integrations.bulk), which is what lets the
+are written in bulk with explicit ids (harken.lib.bulk), which is what lets the
 benchmark fill a database with a million notes in minutes; it must not run while others
 write to the same tables.
 """
@@ -39,7 +39,7 @@ from harken.features.models import (
     Timeframe,
 )
 from harken.inbox.models import IMPORTANCE_WEIGHT, Importance, Link, Note, NoteState
-from harken.integrations.bulk import insert_rows, reset_sequences, search_index_deferred
+from harken.lib.bulk import insert_rows, reset_sequences, search_index_deferred
 
 BATCH = 5000
 GROUP_WORDS = ("Group", "Holdings", "International", "Partners")

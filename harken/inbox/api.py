@@ -40,7 +40,7 @@ def _with_tags_and_links(note: Note) -> Note:
     return note
 
 
-def _known_related(note: Note, name: str, objects: Sequence[Model]) -> None:
+def known_related(note: Note, name: str, objects: Sequence[Model]) -> None:
     """Answer `note.<name>.all()` from `objects`, as prefetch_related does after its query."""
     queryset = getattr(note, name).get_queryset()
     queryset._result_cache = list(objects)
@@ -48,6 +48,25 @@ def _known_related(note: Note, name: str, objects: Sequence[Model]) -> None:
     if not hasattr(note, "_prefetched_objects_cache"):
         note._prefetched_objects_cache = {}  # type: ignore[attr-defined]
     note._prefetched_objects_cache[name] = queryset  # type: ignore[attr-defined]
+
+
+def incoming_note(payload: NoteIn) -> IncomingNote:
+    return IncomingNote(
+        title=payload.title,
+        body=payload.body,
+        source=payload.source,
+        source_url=payload.source_url,
+        external_id=payload.external_id,
+        person_email=payload.person_email,
+        person_name=payload.person_name,
+        company_id=payload.company_id,
+        received_at=payload.received_at,
+        confidential=payload.confidential,
+        tags=payload.tags,
+        customer_priority=payload.customer_priority,
+        links=payload.links,
+        why={name: getattr(payload, name) for name in WHY_FIELDS},
+    )
 
 
 def load_note(user: User, note_id: int) -> Note:
@@ -75,28 +94,13 @@ def list_notes(request: HttpRequest, filters: Query[NoteFilters]) -> Page[Note]:
 def create_note(request: HttpRequest, payload: NoteIn) -> Status[Note]:
     """File a note; 201 when stored, 200 when its external_id was already stored for its source."""
     user = actor(request)
-    incoming = IncomingNote(
-        title=payload.title,
-        body=payload.body,
-        source=payload.source,
-        source_url=payload.source_url,
-        external_id=payload.external_id,
-        person_email=payload.person_email,
-        person_name=payload.person_name,
-        company_id=payload.company_id,
-        received_at=payload.received_at,
-        confidential=payload.confidential,
-        tags=payload.tags,
-        customer_priority=payload.customer_priority,
-        links=payload.links,
-        why={name: getattr(payload, name) for name in WHY_FIELDS},
-    )
+    incoming = incoming_note(payload)
     note, created, tags = ingest_note_tagged(user, incoming)
     if created:
         # Its submitter may see it; it holds its company and person already, its tags are
         # those just stored and a new note has no links: answering it takes no query.
-        _known_related(note, "tags", tags)
-        _known_related(note, "feature_links", [])
+        known_related(note, "tags", tags)
+        known_related(note, "feature_links", [])
         return Status(201, note)
     try:
         note = load_note(user, note.pk)

@@ -15,11 +15,11 @@ from django.utils import timezone
 
 from harken.accounts.models import Role, User
 from harken.customers.actions import normalize_domain
+from harken.customers.bulk import company_ids_for_domains
 from harken.customers.models import Company, Deployment
 from harken.integrations.csv import values
 from harken.integrations.csv.reader import ColumnSpec, Table, cells_by_column
 from harken.integrations.csv.report import Progress, Report, no_progress
-from harken.integrations.csv.resolve import company_ids_for_domains
 from harken.lib.errors import ActionError
 
 BATCH = 500

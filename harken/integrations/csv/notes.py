@@ -20,11 +20,11 @@ from harken.accounts.models import User
 from harken.customers.actions import normalize_domain
 from harken.inbox.actions import tags_named
 from harken.inbox.models import WHY_FIELDS, Note, Source
-from harken.integrations.bulk import datetime_converter, insert_rows, search_index_deferred
 from harken.integrations.csv import fider, values
 from harken.integrations.csv.reader import ColumnSpec, Table, cells_by_column
 from harken.integrations.csv.report import Progress, Report, no_progress
 from harken.integrations.csv.resolve import Resolver
+from harken.lib.bulk import datetime_converter, insert_rows, search_index_deferred
 from harken.lib.errors import ActionError
 
 BATCH = 2000

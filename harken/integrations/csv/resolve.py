@@ -6,22 +6,8 @@ from collections.abc import Iterable
 
 from django.db.models.functions import Lower
 
-from harken.customers.actions import FREEMAIL
-from harken.customers.models import Company, CompanyDomain, Person
-from harken.integrations.bulk import insert_rows
-
-
-def company_ids_for_domains(domains: Iterable[str]) -> dict[str, int]:
-    """{domain: company id} for the domains some company has (primary or extra)."""
-    wanted = list(set(domains))
-    if not wanted:
-        return {}
-    found = dict(Company.objects.filter(domain__in=wanted).values_list("domain", "id"))
-    for domain, company_id in CompanyDomain.objects.filter(domain__in=wanted).values_list(
-        "domain", "company_id"
-    ):
-        found.setdefault(domain, company_id)
-    return {d: c for d, c in found.items() if d is not None}
+from harken.customers.bulk import company_ids_for_domains, people_for_emails
+from harken.customers.models import Company
 
 
 class Resolver:
@@ -80,43 +66,8 @@ class Resolver:
         return None
 
     def people_for(self, wanted: dict[str, tuple[str, int | None]]) -> None:
-        """Make sure each email in `wanted` ({email: (name, company id)}) is a person.
-
-        A new person's company is the row's, else the company of the email's domain. An
-        existing person gains a name or company only where theirs is empty.
-        """
+        """Make sure each email in `wanted` ({email: (name, company id)}) is a person."""
         missing = {e: v for e, v in wanted.items() if e not in self.people}
-        if not missing:
-            return
-        existing = Person.objects.filter(email__in=list(missing)).values_list(
-            "email", "id", "name", "company_id"
-        )
-        fill: list[Person] = []
-        for address, person_id, name, current in existing:
-            new_name, new_company = missing[address]
-            company_id = current or new_company
-            if (new_name and not name) or company_id != current:
-                fill.append(
-                    Person(id=person_id, name=name or new_name[:200], company_id=company_id)
-                )
-            self.people[address] = (person_id, company_id)
-        if fill:
-            Person.objects.bulk_update(fill, ["name", "company"])
-        create = {e: v for e, v in missing.items() if e not in self.people}
-        if not create:
-            return
-        domains = company_ids_for_domains(
-            e.rsplit("@", 1)[1] for e, (_, c) in create.items() if c is None
-        )
-        people = []
-        for address, (name, row_company) in create.items():
-            domain = address.rsplit("@", 1)[1]
-            if row_company is None and domain not in FREEMAIL:
-                row_company = domains.get(domain)
-            people.append((address, name[:200], row_company))
-        insert_rows(Person, ("email", "name", "company_id"), people, ignore_conflicts=True)
-        self.made["people"] += len(people)
-        for address, person_id, company_id in Person.objects.filter(
-            email__in=list(create)
-        ).values_list("email", "id", "company_id"):
-            self.people[address] = (person_id, company_id)
+        found, created = people_for_emails(missing)
+        self.people.update(found)
+        self.made["people"] += len(created)
