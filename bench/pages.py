@@ -17,6 +17,7 @@ from django.test import Client  # noqa: E402
 from harken.accounts.models import Role, User  # noqa: E402
 from harken.customers.models import Company  # noqa: E402
 from harken.inbox.models import Note  # noqa: E402
+from harken.lib.gc_tuning import tune_for_serving  # noqa: E402
 
 
 def measure(client: Client, path: str, repeat: int) -> dict[str, float]:
@@ -45,6 +46,7 @@ def main() -> None:
         raise SystemExit("No product manager in the database: run bench/generate.py first.")
     client = Client()
     client.force_login(user)
+    tune_for_serving()  # as harken.wsgi does in every web worker
     # The company with the most notes: the heaviest company page there is.
     biggest = (
         Company.objects.annotate(n=Count("notes")).order_by("-n").values_list("pk", flat=True)[0]

@@ -155,6 +155,13 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Only for the rows of long lists: see harken/web/jinja.py.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "harken.web.jinja.environment"},
+    },
 ]
 
 TASKS = {
