@@ -31,6 +31,17 @@ BIN = Path(sys.executable).parent
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/harken_bench"
 
 
+def cpu_reference_us() -> float:
+    """Microseconds to sum 1,000 integers: a yardstick of the machine's speed at the moment.
+
+    Shared machines vary (this one has measured 27 to 53 us within an hour); figures from
+    runs with different yardsticks are not comparable."""
+    started = time.perf_counter()
+    for _ in range(20_000):
+        sum(range(1000))
+    return round((time.perf_counter() - started) / 20_000 * 1e6, 1)
+
+
 def sh(*args: str, env: dict[str, str] | None = None) -> None:
     subprocess.run(args, check=True, cwd=ROOT, env=env)
 
@@ -250,7 +261,11 @@ def main() -> None:
         sys.exit("HARKEN_BENCH_DATABASE_URL must point at PostgreSQL: the targets are for it.")
 
     report: dict[str, Any] = {
-        "machine": {"cores": os.cpu_count(), "python": sys.version.split()[0]},
+        "machine": {
+            "cores": os.cpu_count(),
+            "python": sys.version.split()[0],
+            "cpu_reference_us_before": cpu_reference_us(),
+        },
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     reset_database(url)
@@ -268,6 +283,7 @@ def main() -> None:
         figures = bench_pages(url, args.repeat)
         figures["generate_seconds"] = round(seconds, 1)
         report["pages"][str(size)] = figures
+    report["machine"]["cpu_reference_us_after"] = cpu_reference_us()
     print(json.dumps(report, indent=2))
     results = ROOT / "bench" / "results"
     results.mkdir(exist_ok=True)
