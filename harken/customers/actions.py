@@ -62,6 +62,14 @@ def normalize_domain(raw: str) -> str:
     return domain
 
 
+def normalize_email(raw: str, field: str = "email") -> str:
+    """How a person's email is stored and looked up: stripped, lower case."""
+    email = raw.strip().lower()
+    if "@" not in email or len(email) > 254:
+        raise ActionError(f"{email!r} is not an email address.", field=field)
+    return email
+
+
 def company_for_domain(domain: str) -> Company | None:
     if domain in FREEMAIL:
         return None
@@ -147,9 +155,7 @@ def do_upsert_person(
     actor: User | None, email: str, name: str = "", company: Company | None = None
 ) -> tuple[Person, bool]:
     """The person with this email, created if new; a company is found from the email domain."""
-    email = email.strip().lower()
-    if "@" not in email or len(email) > 254:
-        raise ActionError(f"{email!r} is not an email address.", field="email")
+    email = normalize_email(email)
     # get(), not first(): email is unique, and first() would sort the match for nothing.
     try:
         person: Person | None = Person.objects.select_related("company").get(email=email)

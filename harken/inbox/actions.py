@@ -15,7 +15,7 @@ from harken.accounts.access import require_role
 from harken.accounts.models import Role, User
 from harken.audit.actions import audit
 from harken.customers.actions import do_upsert_person
-from harken.customers.models import Company
+from harken.customers.models import Company, Person
 from harken.features.models import Area, Feature, Tag
 from harken.inbox.models import (
     IMPORTANCE_WEIGHT,
@@ -85,6 +85,40 @@ def check_incoming(incoming: IncomingNote) -> None:
         )
 
 
+def new_note(
+    incoming: IncomingNote,
+    actor: User | None,
+    person: Person | None,
+    company: Company | None,
+    now: datetime,
+) -> Note:
+    """The note `incoming` becomes, not yet saved; `now` when it does not say when it came."""
+    return Note(
+        title=incoming.title.strip(),
+        body=incoming.body,
+        source=incoming.source,
+        source_url=incoming.source_url,
+        external_id=incoming.external_id,
+        submitter=actor,
+        person=person,
+        company=company,
+        confidential=incoming.confidential,
+        customer_priority=incoming.customer_priority,
+        links=list(incoming.links),
+        received_at=incoming.received_at or now,
+        **{name: incoming.why.get(name, "") for name in WHY_FIELDS},
+    )
+
+
+def stored_out_of_sight() -> ActionError:
+    """A replay of a confidential note someone else filed: say it exists, show nothing."""
+    return ActionError(
+        "A note with this external_id is already stored for this source.",
+        field="external_id",
+        code="conflict",
+    )
+
+
 def ingest_note(actor: User | None, incoming: IncomingNote) -> tuple[Note, bool]:
     """Store a note, or return the one already stored for (source, external_id)."""
     note, created, _ = ingest_note_tagged(actor, incoming)
@@ -116,21 +150,8 @@ def ingest_note_tagged(actor: User | None, incoming: IncomingNote) -> tuple[Note
                     actor, incoming.person_email, incoming.person_name, company
                 )
                 company = company or person.company
-            note = Note.objects.create(
-                title=incoming.title.strip(),
-                body=incoming.body,
-                source=incoming.source,
-                source_url=incoming.source_url,
-                external_id=incoming.external_id,
-                submitter=actor,
-                person=person,
-                company=company,
-                confidential=incoming.confidential,
-                customer_priority=incoming.customer_priority,
-                links=list(incoming.links),
-                received_at=incoming.received_at or timezone.now(),
-                **{name: incoming.why.get(name, "") for name in WHY_FIELDS},
-            )
+            note = new_note(incoming, actor, person, company, timezone.now())
+            note.save(force_insert=True)
             tags = tags_named(incoming.tags) if incoming.tags else []
             if tags:
                 # A new note has no tags yet: insert the rows without .set()'s diffing read.

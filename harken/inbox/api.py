@@ -21,11 +21,12 @@ from harken.inbox.actions import (
     do_set_note_state,
     do_set_note_tags,
     ingest_note_tagged,
+    stored_out_of_sight,
 )
 from harken.inbox.models import WHY_FIELDS, Link, Note
 from harken.inbox.queries import InboxFilters, inbox_page
 from harken.inbox.schemas import AssignIn, NoteFilters, NoteIn, NoteOut, NotePage, StateIn, TagsIn
-from harken.lib.errors import ActionError, NotFound
+from harken.lib.errors import NotFound
 from harken.lib.paging import Page
 
 router = Router(tags=["notes"])
@@ -105,12 +106,7 @@ def create_note(request: HttpRequest, payload: NoteIn) -> Status[Note]:
     try:
         note = load_note(user, note.pk)
     except NotFound:
-        # A replay of a confidential note someone else filed: say it exists, show nothing.
-        raise ActionError(
-            "A note with this external_id is already stored for this source.",
-            field="external_id",
-            code="conflict",
-        ) from None
+        raise stored_out_of_sight() from None
     return Status(200, note)
 
 

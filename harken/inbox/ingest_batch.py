@@ -22,12 +22,19 @@ from django.utils import timezone
 from harken.accounts.access import require_role
 from harken.accounts.models import Role, User
 from harken.audit.actions import audit_each
+from harken.customers.actions import normalize_email
 from harken.customers.bulk import people_for_emails
 from harken.customers.models import Company, Person
 from harken.features.models import Tag
 from harken.inbox.access import may_see_note
-from harken.inbox.actions import IncomingNote, check_incoming, tags_named
-from harken.inbox.models import WHY_FIELDS, Note
+from harken.inbox.actions import (
+    IncomingNote,
+    check_incoming,
+    new_note,
+    stored_out_of_sight,
+    tags_named,
+)
+from harken.inbox.models import Note
 from harken.lib.errors import ActionError
 
 BATCH_LIMIT = 500
@@ -58,13 +65,6 @@ def ingest_notes(actor: User, incoming: Sequence[IncomingNote]) -> list[Outcome]
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")
-
-
-def _email(raw: str) -> str:
-    email = raw.strip().lower()
-    if "@" not in email or len(email) > 254:
-        raise ActionError(f"{raw!r} is not an email address.", field="person_email")
-    return email
 
 
 class _Batch:
@@ -98,7 +98,7 @@ class _Batch:
             try:
                 check_incoming(note)
                 if note.person_email:
-                    self.emails[position] = _email(note.person_email)
+                    self.emails[position] = normalize_email(note.person_email, "person_email")
             except ActionError as error:
                 self.refuse(position, error)
                 continue
@@ -125,15 +125,7 @@ class _Batch:
             if may_see_note(self.actor, note):
                 self.outcomes[position].note = note
             else:
-                # Someone else's confidential note: say it exists, show nothing.
-                self.refuse(
-                    position,
-                    ActionError(
-                        "A note with this external_id is already stored for this source.",
-                        field="external_id",
-                        code="conflict",
-                    ),
-                )
+                self.refuse(position, stored_out_of_sight())
         self.todo = [p for p in self.todo if p not in found]
 
     def find_companies(self) -> dict[int, Company]:
@@ -173,23 +165,8 @@ class _Batch:
             incoming = self.incoming[position]
             person = people.get(self.emails.get(position, ""))
             company = companies.get(incoming.company_id) if incoming.company_id else None
-            notes.append(
-                Note(
-                    title=incoming.title.strip(),
-                    body=incoming.body,
-                    source=incoming.source,
-                    source_url=incoming.source_url,
-                    external_id=incoming.external_id,
-                    submitter=self.actor,
-                    person=person,
-                    company=company or (person.company if person else None),
-                    confidential=incoming.confidential,
-                    customer_priority=incoming.customer_priority,
-                    links=list(incoming.links),
-                    received_at=incoming.received_at or now,
-                    **{name: incoming.why.get(name, "") for name in WHY_FIELDS},
-                )
-            )
+            company = company or (person.company if person else None)
+            notes.append(new_note(incoming, self.actor, person, company, now))
         # PostgreSQL and SQLite (3.35+) both hand back the new ids.
         Note.objects.bulk_create(notes)
         names = [name for p in self.todo for name in self.incoming[p].tags]
