@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db.models import Model, Prefetch, prefetch_related_objects
+from django.db.models import Model, prefetch_related_objects
 from django.http import HttpRequest
 from ninja import Query, Router
 from ninja.responses import Status, codes_4xx
@@ -23,8 +23,8 @@ from harken.inbox.actions import (
     ingest_note_tagged,
     stored_out_of_sight,
 )
-from harken.inbox.models import WHY_FIELDS, Link, Note
-from harken.inbox.queries import InboxFilters, inbox_page
+from harken.inbox.models import WHY_FIELDS, Note
+from harken.inbox.queries import InboxFilters, inbox_page, linked_features
 from harken.inbox.schemas import AssignIn, NoteFilters, NoteIn, NoteOut, NotePage, StateIn, TagsIn
 from harken.lib.errors import NotFound
 from harken.lib.paging import Page
@@ -36,7 +36,7 @@ def _with_tags_and_links(note: Note) -> Note:
     prefetch_related_objects(
         [note],
         "tags",
-        Prefetch("feature_links", queryset=Link.objects.select_related("feature").order_by("id")),
+        linked_features(),
     )
     return note
 

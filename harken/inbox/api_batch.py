@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.responses import codes_4xx
@@ -21,7 +21,8 @@ from harken.api.schemas import ErrorBody, ErrorOut, Input
 from harken.inbox.actions import IncomingNote
 from harken.inbox.api import incoming_note, known_related
 from harken.inbox.ingest_batch import BATCH_LIMIT, Outcome, ingest_notes
-from harken.inbox.models import Link, Note
+from harken.inbox.models import Note
+from harken.inbox.queries import linked_features
 from harken.inbox.schemas import NoteIn, NoteOut
 
 router = Router(tags=["notes"])
@@ -88,7 +89,7 @@ def create_notes(request: HttpRequest, payload: NoteBatchIn) -> dict[str, Any]:
     prefetch_related_objects(
         stored,
         "tags",
-        Prefetch("feature_links", queryset=Link.objects.select_related("feature").order_by("id")),
+        linked_features(),
     )
     counts = {s: sum(1 for r in results if r["status"] == s) for s in (200, 201, 400)}
     return {

@@ -29,6 +29,26 @@ from harken.lib.paging import Page, decode_cursor, encode_cursor
 from harken.lib.search import has_words, search
 
 MAX_PAGE = 100
+# What a note's answer and its inbox row show of its company, person and assignee: loading
+# only these spares building the rest of three models for every row (custom fields, plans,
+# password hashes).
+_NOTE_COLUMNS = [f.name for f in Note._meta.concrete_fields]
+_SHOWN_RELATED = (
+    "company__name",
+    "person__email",
+    "person__name",
+    "assignee__username",
+    "assignee__first_name",
+    "assignee__last_name",
+)
+
+
+def linked_features() -> Prefetch[str]:
+    """A note's links with the title of each feature: what its answer and inbox row show."""
+    links = Link.objects.select_related("feature").only(
+        "id", "note_id", "feature_id", "importance", "highlight", "feature__title"
+    )
+    return Prefetch("feature_links", queryset=links.order_by("id"))
 
 
 @dataclass(frozen=True)
@@ -103,13 +123,8 @@ def inbox_page(
     limit = max(1, min(limit, MAX_PAGE))
     rows = list(
         qs.select_related("company", "person", "assignee")
-        .prefetch_related(
-            "tags",
-            Prefetch(
-                "feature_links",
-                queryset=Link.objects.select_related("feature").order_by("id"),
-            ),
-        )
+        .only(*_NOTE_COLUMNS, *_SHOWN_RELATED)
+        .prefetch_related("tags", linked_features())
         .order_by("-received_at", "-id")[: limit + 1]
     )
     next_cursor = None

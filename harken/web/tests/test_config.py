@@ -41,6 +41,10 @@ def test_embedded_default_boots_and_keeps_one_secret_key(tmp_path: Path) -> None
             {"HARKEN_DATABASE_URL": "postgresql://u@h/db", "HARKEN_SECRET_KEY": "x" * 40},
             "HARKEN_ALLOWED_HOSTS",
         ),
+        (
+            {"HARKEN_DATABASE_URL": "postgresql://u@h/db", "HARKEN_DATABASE_PREPARE": "maybe"},
+            "HARKEN_DATABASE_PREPARE",
+        ),
         ({"HARKEN_SECRET_KEY": "short"}, "HARKEN_SECRET_KEY"),
         ({"HARKEN_DEBUG": "maybe"}, "HARKEN_DEBUG"),
         ({"HARKEN_SMTP_HOST": "mail", "HARKEN_SMTP_PORT": "abc"}, "HARKEN_SMTP_PORT"),
