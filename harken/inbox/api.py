@@ -14,6 +14,7 @@ from harken.accounts.models import User
 from harken.api.auth import actor
 from harken.api.refs import api_field_names, resolve
 from harken.api.schemas import ErrorOut, Id
+from harken.features.models import Tag
 from harken.inbox.access import access_note
 from harken.inbox.actions import (
     IncomingNote,
@@ -32,16 +33,19 @@ from harken.lib.paging import Page
 router = Router(tags=["notes"])
 
 
-def _with_tags_and_links(note: Note) -> Note:
-    prefetch_related_objects(
-        [note],
-        "tags",
-        linked_features(),
-    )
-    return note
+def with_tags_and_links(notes: list[Note]) -> None:
+    """Load what a stored note's answer shows besides its row: tags, and links with titles."""
+    prefetch_related_objects(notes, "tags", linked_features())
 
 
-def known_related(note: Note, name: str, objects: Sequence[Model]) -> None:
+def answers_as_new(note: Note, tags: Sequence[Tag]) -> None:
+    """A note just stored answers without a query: its tags are those stored with it, and a
+    new note has no links."""
+    _known_related(note, "tags", tags)
+    _known_related(note, "feature_links", [])
+
+
+def _known_related(note: Note, name: str, objects: Sequence[Model]) -> None:
     """Answer `note.<name>.all()` from `objects`, as prefetch_related does after its query."""
     queryset = getattr(note, name).get_queryset()
     queryset._result_cache = list(objects)
@@ -72,7 +76,9 @@ def incoming_note(payload: NoteIn) -> IncomingNote:
 
 def load_note(user: User, note_id: int) -> Note:
     """A note the user may see, with what its answer shows, in three queries."""
-    return _with_tags_and_links(access_note(user, note_id))
+    note = access_note(user, note_id)
+    with_tags_and_links([note])
+    return note
 
 
 @router.get("/notes", response={200: NotePage, codes_4xx: ErrorOut})
@@ -98,10 +104,8 @@ def create_note(request: HttpRequest, payload: NoteIn) -> Status[Note]:
     incoming = incoming_note(payload)
     note, created, tags = ingest_note_tagged(user, incoming)
     if created:
-        # Its submitter may see it; it holds its company and person already, its tags are
-        # those just stored and a new note has no links: answering it takes no query.
-        known_related(note, "tags", tags)
-        known_related(note, "feature_links", [])
+        # Its submitter may see it, and it holds its company and person already.
+        answers_as_new(note, tags)
         return Status(201, note)
     try:
         note = load_note(user, note.pk)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.responses import codes_4xx
@@ -19,10 +18,8 @@ from harken.api.auth import actor
 from harken.api.errors import error_body, validation_error_body
 from harken.api.schemas import ErrorBody, ErrorOut, Input
 from harken.inbox.actions import IncomingNote
-from harken.inbox.api import incoming_note, known_related
+from harken.inbox.api import answers_as_new, incoming_note, with_tags_and_links
 from harken.inbox.ingest_batch import BATCH_LIMIT, Outcome, ingest_notes
-from harken.inbox.models import Note
-from harken.inbox.queries import linked_features
 from harken.inbox.schemas import NoteIn, NoteOut
 
 router = Router(tags=["notes"])
@@ -68,9 +65,7 @@ def _result(outcome: Outcome) -> dict[str, Any]:
         error = outcome.error
         return {"status": 400, **error_body(error.code, error.message, error.field)}
     if outcome.created and outcome.note is not None:
-        # Its tags are those just stored and a new note has no links: answering takes no query.
-        known_related(outcome.note, "tags", outcome.tags)
-        known_related(outcome.note, "feature_links", [])
+        answers_as_new(outcome.note, outcome.tags)
     return {"status": 201 if outcome.created else 200, "note": outcome.note}
 
 
@@ -85,12 +80,7 @@ def create_notes(request: HttpRequest, payload: NoteBatchIn) -> dict[str, Any]:
             results.append({"status": 400, **invalid[position]})
         else:
             results.append(_result(next(outcomes)))
-    stored: list[Note] = [r["note"] for r in results if r["status"] == 200]
-    prefetch_related_objects(
-        stored,
-        "tags",
-        linked_features(),
-    )
+    with_tags_and_links([r["note"] for r in results if r["status"] == 200])
     counts = {s: sum(1 for r in results if r["status"] == s) for s in (200, 201, 400)}
     return {
         "created": counts[201],
