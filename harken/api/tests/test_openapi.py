@@ -48,3 +48,13 @@ def test_docs_page_loads(client: Client) -> None:
     r = client.get("/api/v1/docs")
     assert r.status_code == 200
     assert b"openapi.json" in r.content
+
+
+def test_openapi_document_is_built_once_per_process(client: Client) -> None:
+    from harken.api.urls import api
+
+    first = client.get("/api/v1/openapi.json")
+    again = client.get("/api/v1/openapi.json")
+    assert first.content == again.content
+    # The same object: the second request did not run the schema generation again.
+    assert api.get_openapi_schema() is api.get_openapi_schema()
