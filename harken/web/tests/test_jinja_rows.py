@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
+from django.db import connection
+from django.db.models import prefetch_related_objects
 from django.http import QueryDict
+from django.template import defaultfilters, engines
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from harken.accounts.models import User
 from harken.customers.models import Company
 from harken.features.actions import default_status
 from harken.features.models import Area, Feature
 from harken.inbox.actions import IncomingNote, do_link_note, ingest_note
-from harken.inbox.models import Importance
-from harken.web.jinja import querystring
+from harken.inbox.models import Importance, Source
+from harken.web.jinja import (
+    date_filter,
+    day,
+    display,
+    isotime,
+    querystring,
+    related,
+    truncatechars,
+)
 
 EVIL = '<script>alert("x")</script>'
 
@@ -61,3 +76,50 @@ def test_querystring_keeps_the_other_parameters() -> None:
     assert querystring(query, area=7, page=None) == "?sort=votes&area=7"
     assert querystring(QueryDict(""), area=2) == "?area=2"
     assert querystring(QueryDict("page=2"), page=None) == "?"
+
+
+@pytest.mark.parametrize("zone", ["UTC", "America/Los_Angeles", "Asia/Kolkata"])
+def test_fast_filters_give_django_s_text(zone: str) -> None:
+    """isotime, day and truncatechars stand in for Django's filters in the rows: the same
+    text as a Django template shows, in the current time zone."""
+
+    def django(value: object, fmt: str) -> str:
+        template = engines["django"].from_string("{{ value|date:fmt }}")
+        return template.render({"value": value, "fmt": fmt})
+
+    moments = [
+        datetime(2026, 3, 1, 2, 30, tzinfo=UTC),  # the day before in Los Angeles
+        datetime(2026, 12, 31, 23, 59, 59, 123456, tzinfo=UTC),
+        datetime(2026, 7, 4, 12, 0, tzinfo=UTC),
+    ]
+    with timezone.override(zone):
+        for moment in moments:
+            assert isotime(moment) == django(moment, "c")
+            assert date_filter(moment, "c") == django(moment, "c")
+            for fmt in ("M j, Y", "j M Y"):
+                assert day(moment, fmt) == django(moment, fmt)
+                assert day(moment.date(), fmt) == django(moment.date(), fmt)
+    assert day(None, "j M Y") == ""
+    for text in ("short", "x" * 220, "y" * 221, "e\u0301" * 150):
+        assert truncatechars(text, 220) == defaultfilters.truncatechars(text, 220)
+
+
+def test_display_and_related_match_the_model_s_own(maker: User, acme: Company) -> None:
+    note, _ = ingest_note(
+        maker,
+        IncomingNote(
+            title="Export",
+            source=Source.EMAIL,
+            company_id=acme.pk,
+            tags=["b", "a"],
+            why={"wanted_to_do": "x"},
+        ),
+    )
+    assert display(note, "source") == note.get_source_display() == "Email"
+    assert display(note, "state") == note.get_state_display()
+    # Without a prefetch, related() reads the rows as .all() does.
+    assert sorted(t.name for t in related(note, "tags")) == ["a", "b"]
+    prefetch_related_objects([note], "tags")
+    with CaptureQueriesContext(connection) as queries:
+        assert sorted(t.name for t in related(note, "tags")) == ["a", "b"]
+    assert len(queries) == 0
