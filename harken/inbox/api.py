@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from django.db.models import Model, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest
 from ninja import Query, Router
 from ninja.responses import Status, codes_4xx
@@ -29,30 +29,21 @@ from harken.inbox.queries import InboxFilters, inbox_page, linked_features
 from harken.inbox.schemas import AssignIn, NoteFilters, NoteIn, NoteOut, NotePage, StateIn, TagsIn
 from harken.lib.errors import NotFound
 from harken.lib.paging import Page
+from harken.lib.prefetch import know_related, loaded
 
 router = Router(tags=["notes"])
 
 
 def with_tags_and_links(notes: list[Note]) -> None:
     """Load what a stored note's answer shows besides its row: tags, and links with titles."""
-    prefetch_related_objects(notes, "tags", linked_features())
+    prefetch_related_objects(notes, loaded("tags"), linked_features())
 
 
 def answers_as_new(note: Note, tags: Sequence[Tag]) -> None:
     """A note just stored answers without a query: its tags are those stored with it, and a
     new note has no links."""
-    _known_related(note, "tags", tags)
-    _known_related(note, "feature_links", [])
-
-
-def _known_related(note: Note, name: str, objects: Sequence[Model]) -> None:
-    """Answer `note.<name>.all()` from `objects`, as prefetch_related does after its query."""
-    queryset = getattr(note, name).get_queryset()
-    queryset._result_cache = list(objects)
-    queryset._prefetch_done = True
-    if not hasattr(note, "_prefetched_objects_cache"):
-        note._prefetched_objects_cache = {}  # type: ignore[attr-defined]
-    note._prefetched_objects_cache[name] = queryset  # type: ignore[attr-defined]
+    know_related(note, "tags", tags)
+    know_related(note, "feature_links", [])
 
 
 def incoming_note(payload: NoteIn) -> IncomingNote:

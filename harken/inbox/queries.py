@@ -26,6 +26,7 @@ from harken.inbox.access import visible_links, visible_notes
 from harken.inbox.models import Importance, Link, Note, NoteState, Source
 from harken.lib.errors import ActionError
 from harken.lib.paging import Page, decode_cursor, encode_cursor
+from harken.lib.prefetch import loaded
 from harken.lib.search import has_words, search
 
 MAX_PAGE = 100
@@ -48,7 +49,7 @@ def linked_features() -> Prefetch[str]:
     links = Link.objects.select_related("feature").only(
         "id", "note_id", "feature_id", "importance", "highlight", "feature__title"
     )
-    return Prefetch("feature_links", queryset=links.order_by("id"))
+    return loaded("feature_links", links.order_by("id"))
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,7 @@ def inbox_page(
     rows = list(
         qs.select_related("company", "person", "assignee")
         .only(*_NOTE_COLUMNS, *_SHOWN_RELATED)
-        .prefetch_related("tags", linked_features())
+        .prefetch_related(loaded("tags"), linked_features())
         .order_by("-received_at", "-id")[: limit + 1]
     )
     next_cursor = None
@@ -257,13 +258,7 @@ def search_notes(
     start = (max(page, 1) - 1) * per_page
     rows = list(
         qs.select_related("company", "person")
-        .prefetch_related(
-            "tags",
-            Prefetch(
-                "feature_links",
-                queryset=Link.objects.select_related("feature").order_by("id"),
-            ),
-        )
+        .prefetch_related(loaded("tags"), linked_features())
         .order_by("-received_at", "-id")[start : start + per_page + 1]
     )
     return rows[:per_page], len(rows) > per_page

@@ -10,6 +10,7 @@ from pydantic import AwareDatetime, ValidationInfo, field_validator
 
 from harken.api.schemas import Email, Id, Input, OptionalUrl, Paging, Ref, WebUrl
 from harken.inbox.models import Importance, Link, Note, NoteState, Source
+from harken.lib.prefetch import related
 
 LongText = Annotated[str, Field(max_length=20_000)]
 TagName = Annotated[str, Field(min_length=1, max_length=60)]
@@ -125,11 +126,11 @@ class NoteOut(Schema):
 
     @staticmethod
     def resolve_tags(obj: Note) -> list[str]:
-        return sorted(t.name for t in obj.tags.all())
+        return sorted(t.name for t in related(obj, "tags"))
 
     @staticmethod
     def resolve_feature_links(obj: Note) -> list[Link]:
-        return list(obj.feature_links.all())
+        return list(related(obj, "feature_links"))
 
 
 class NotePage(Schema):

@@ -105,7 +105,7 @@ def company_options(request: HttpRequest) -> HttpResponse:
     """Datalist options for the inbox's company field."""
     staff(request.user)
     names = company_suggestions(request.GET.get("company_name", "")[:200])
-    return render(request, "inbox/inbox.html#company_options", {"names": names})
+    return render(request, "inbox/company_options.jinja", {"names": names})
 
 
 @staff_page

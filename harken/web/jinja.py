@@ -18,16 +18,18 @@ from django.conf import settings
 from django.db.models import Model
 from django.http import QueryDict
 from django.template import defaultfilters
+from django.urls import reverse
 from django.utils import dateformat
 from django.utils.timezone import is_aware, localtime
-from django.utils.translation import get_language
 from jinja2 import Environment, StrictUndefined
+
+from harken.lib.prefetch import related
 
 # What each filter below saves, per value, on a small server: Django's `date` parses its
 # format and looks up the locale's names on every call (about 60 µs; an inbox page shows
 # sixty dates), `get_FOO_display()` builds a dict of the field's choices on every call
-# (25 µs), `truncatechars` normalises text that fits anyway (50 µs), and `note.tags.all()`
-# builds a related manager before it finds the prefetched rows (25 µs).
+# (25 µs), and `truncatechars` normalises text that fits anyway (50 µs). Rows read related
+# objects with `related()` (harken.lib.prefetch), not `.all()`, for the same reason.
 
 
 def querystring(query: QueryDict, **changes: Any) -> str:
@@ -62,16 +64,18 @@ def isotime(value: datetime) -> str:
 
 def day(value: date | datetime | None, fmt: str) -> str:
     """`value|date(fmt)` for a format of date parts only ("j M Y"): the day in the current
-    time zone. Formatted once per day, format and language; a page's rows share few days."""
+    time zone. Formatted once per day and format; a page's rows share few days."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         value = _local(value).date()
-    return _format_day(value, fmt, get_language())
+    return _format_day(value, fmt)
 
 
+# Harken serves one language (LANGUAGE_CODE; no LocaleMiddleware), so month names and
+# labels are the same for every request and may be kept for the process's life.
 @functools.lru_cache(maxsize=4096)
-def _format_day(value: date, fmt: str, language: str | None) -> str:
+def _format_day(value: date, fmt: str) -> str:
     return dateformat.format(value, fmt)
 
 
@@ -85,21 +89,13 @@ def truncatechars(value: str, length: int) -> str:
 def display(obj: Model, field: str) -> str:
     """`obj.get_<field>_display()`: the label of the field's value."""
     value = getattr(obj, field)
-    return _labels(type(obj), field, get_language()).get(value, str(value))
+    return _labels(type(obj), field).get(value, str(value))
 
 
 @functools.cache
-def _labels(model: type[Model], field: str, language: str | None) -> dict[Any, str]:
+def _labels(model: type[Model], field: str) -> dict[Any, str]:
     choices = getattr(model._meta.get_field(field), "flatchoices", [])
     return {key: str(label) for key, label in choices}
-
-
-def related(obj: Model, name: str) -> Any:
-    """`obj.<name>.all()`, from what prefetch_related loaded when it did."""
-    cache = getattr(obj, "_prefetched_objects_cache", {})
-    if name in cache:
-        return cache[name]
-    return getattr(obj, name).all()
 
 
 def environment(**options: Any) -> Environment:
@@ -116,5 +112,5 @@ def environment(**options: Any) -> Environment:
         urlencode=defaultfilters.urlencode,
         floatformat=defaultfilters.floatformat,
     )
-    env.globals.update(querystring=querystring, related=related)
+    env.globals.update(querystring=querystring, related=related, url=reverse)
     return env

@@ -146,6 +146,23 @@ def test_filters(
     assert titles(f"q=board&company={globex.pk}") == []
 
 
+def test_filter_form_keeps_what_was_chosen(
+    client: Client, maker: User, contributor: User, acme: Company, area: Area
+) -> None:
+    child = Area.objects.create(name="Exports <b>", parent=area)
+    _note(contributor, "PDF export", company_id=acme.pk, tags=["bi"])
+    client.force_login(maker)
+    query = f"source=email&area={child.pk}&assignee={maker.pk}&company={acme.pk}&q=%3Cx%3E"
+    html = client.get(f"/inbox/?{query}").content.decode()
+    assert '<option value="email" selected>' in html
+    # A sub-area is indented under its parent, and its typed name is escaped.
+    assert f'<option value="{child.pk}" selected>&nbsp;&nbsp;└ Exports &lt;b&gt;</option>' in html
+    assert f'<option value="{maker.pk}" selected>' in html
+    assert f'<input type="hidden" name="company" value="{acme.pk}">' in html
+    assert 'value="&lt;x&gt;"' in html
+    assert '<option value="bi">' in html  # the tag datalist
+
+
 def test_feedback_i_filed(
     client: Client, maker: User, contributor: User, other_contributor: User
 ) -> None:

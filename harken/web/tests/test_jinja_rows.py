@@ -18,14 +18,14 @@ from harken.customers.models import Company
 from harken.features.actions import default_status
 from harken.features.models import Area, Feature
 from harken.inbox.actions import IncomingNote, do_link_note, ingest_note
-from harken.inbox.models import Importance, Source
+from harken.inbox.models import Importance, Note, Source
+from harken.lib.prefetch import know_related, loaded, related
 from harken.web.jinja import (
     date_filter,
     day,
     display,
     isotime,
     querystring,
-    related,
     truncatechars,
 )
 
@@ -117,9 +117,22 @@ def test_display_and_related_match_the_model_s_own(maker: User, acme: Company) -
     )
     assert display(note, "source") == note.get_source_display() == "Email"
     assert display(note, "state") == note.get_state_display()
-    # Without a prefetch, related() reads the rows as .all() does.
+    # Without a prefetch, related() reads the rows as .all() does; with either kind of
+    # prefetch, or rows known from a write, it reads them without a query.
     assert sorted(t.name for t in related(note, "tags")) == ["a", "b"]
-    prefetch_related_objects([note], "tags")
+    usual, plain, known = (Note.objects.get(pk=note.pk) for _ in range(3))
+    prefetch_related_objects([usual], "tags")
+    prefetch_related_objects([plain], loaded("tags"))
+    know_related(known, "tags", list(note.tags.all()))
     with CaptureQueriesContext(connection) as queries:
-        assert sorted(t.name for t in related(note, "tags")) == ["a", "b"]
+        for each in (usual, plain, known):
+            assert sorted(t.name for t in related(each, "tags")) == ["a", "b"]
     assert len(queries) == 0
+
+
+def test_one_language_so_labels_may_be_kept(settings: object) -> None:
+    """harken.web.jinja keeps month names and choice labels for the process's life: right
+    while every request is served in LANGUAGE_CODE."""
+    from django.conf import settings as django_settings
+
+    assert "django.middleware.locale.LocaleMiddleware" not in django_settings.MIDDLEWARE
