@@ -11,7 +11,9 @@ same text as Django's in less time, so a value looks the same in either engine.
 from __future__ import annotations
 
 import functools
+import math
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
@@ -28,8 +30,9 @@ from harken.lib.prefetch import related
 # What each filter below saves, per value, on a small server: Django's `date` parses its
 # format and looks up the locale's names on every call (about 60 µs; an inbox page shows
 # sixty dates), `get_FOO_display()` builds a dict of the field's choices on every call
-# (25 µs), and `truncatechars` normalises text that fits anyway (50 µs). Rows read related
-# objects with `related()` (harken.lib.prefetch), not `.all()`, for the same reason.
+# (25 µs), `floatformat` localises (100 µs), and `truncatechars` normalises text that fits
+# anyway (50 µs). Rows read related objects with `related()` (harken.lib.prefetch), not
+# `.all()`, for the same reason.
 
 
 def querystring(query: QueryDict, **changes: Any) -> str:
@@ -86,6 +89,22 @@ def truncatechars(value: str, length: int) -> str:
     return defaultfilters.truncatechars(value, length)
 
 
+def floatformat(value: Any, places: Any = -1) -> str:
+    """Django's `floatformat`. For a number and a positive count of places, formatted here:
+    Django's localises the result, and with one language and no thousands grouping that
+    changes nothing but costs 100 µs a number."""
+    if (
+        isinstance(value, int | float | Decimal)
+        and type(places) is int
+        and places > 0
+        and math.isfinite(value)
+    ):
+        rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
+        # Django shows a negative number that rounds to zero without its sign.
+        return f"{rounded if rounded else abs(rounded):f}"
+    return str(defaultfilters.floatformat(value, places))
+
+
 def display(obj: Model, field: str) -> str:
     """`obj.get_<field>_display()`: the label of the field's value."""
     value = getattr(obj, field)
@@ -110,7 +129,7 @@ def environment(**options: Any) -> Environment:
         truncatechars=truncatechars,
         display=display,
         urlencode=defaultfilters.urlencode,
-        floatformat=defaultfilters.floatformat,
+        floatformat=floatformat,
     )
     env.globals.update(querystring=querystring, related=related, url=reverse)
     return env

@@ -52,6 +52,17 @@ def test_board_rows_show_counts_status_and_release(
     assert f"<strong>{feature.score:.1f}</strong>" in html
 
 
+def test_board_area_links_keep_the_other_filters(
+    client: Client, viewer: User, feature: Feature
+) -> None:
+    client.force_login(viewer)
+    assert feature.area_id is not None
+    html = client.get("/features/?sort=votes&page=1").content.decode()
+    assert f'href="?sort=votes&amp;area={feature.area_id}"' in html
+    html = client.get("/features/").content.decode()
+    assert f'href="?area={feature.area_id}"' in html
+
+
 def test_board_filters_by_status_category_area_public_and_text(
     client: Client, viewer: User, maker: User, area: Area
 ) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -24,6 +25,7 @@ from harken.web.jinja import (
     date_filter,
     day,
     display,
+    floatformat,
     isotime,
     querystring,
     truncatechars,
@@ -102,6 +104,18 @@ def test_fast_filters_give_django_s_text(zone: str) -> None:
     assert day(None, "j M Y") == ""
     for text in ("short", "x" * 220, "y" * 221, "e\u0301" * 150):
         assert truncatechars(text, 220) == defaultfilters.truncatechars(text, 220)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [0, 0.0, -0.0, -0.04, 0.05, 0.25, 0.35, 2.45, 12, 12.0, 1e6, 123456.789, Decimal("7.25")],
+)
+@pytest.mark.parametrize("places", [1, 2])
+def test_floatformat_gives_django_s_text(value: float, places: int) -> None:
+    assert floatformat(value, places) == defaultfilters.floatformat(value, places)
+    # What the fast path does not take goes to Django's own.
+    assert floatformat(value) == defaultfilters.floatformat(value)
+    assert floatformat(float("nan"), 1) == defaultfilters.floatformat(float("nan"), 1)
 
 
 def test_display_and_related_match_the_model_s_own(maker: User, acme: Company) -> None:
