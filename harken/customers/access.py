@@ -11,10 +11,11 @@ from harken.lib.errors import NotFound
 def access_company(user: User | AnonymousUser, company_id: int) -> Company:
     """Companies, with their ARR, are for staff only."""
     staff(user)
-    company = Company.objects.select_related("account_owner", "csm").filter(pk=company_id).first()
-    if company is None:
-        raise NotFound("company")
-    return company
+    try:
+        # get(), not first(): first() would sort its one row by the key for nothing.
+        return Company.objects.select_related("account_owner", "csm").get(pk=company_id)
+    except Company.DoesNotExist:
+        raise NotFound("company") from None
 
 
 def access_person(user: User | AnonymousUser, person_id: int) -> Person:

@@ -5,7 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.functions import Lower
 
 from harken.accounts.models import User
@@ -22,6 +36,7 @@ _RANK = {
     Importance.IMPORTANT: 2,
     Importance.CRITICAL: 3,
 }
+_BY_RANK = {rank: importance for importance, rank in _RANK.items()}
 
 
 @dataclass(frozen=True)
@@ -45,40 +60,48 @@ def company_asks(
 ) -> AsksPage:
     """One page of the features this company asked for, most critical and most asked first.
 
-    The per-feature aggregate covers only this company's links (index link_company_feature),
-    so ranking all of them is cheap; features are loaded for the page shown only.
+    The database groups this company's links by feature (index link_company_feature), ranks
+    the groups and returns the page shown with the number of groups, so a company that asked
+    for hundreds of features costs no more than one that asked for fifty. Features are loaded
+    for the page shown only.
     """
     links = visible_links(user).filter(company=company)
-    rows = list(
-        links.values("feature_id").annotate(
+    # A feature ranks by the highest importance any of its links gave it.
+    top = Case(
+        When(critical__gt=0, then=Value(_RANK[Importance.CRITICAL])),
+        When(important__gt=0, then=Value(_RANK[Importance.IMPORTANT])),
+        When(nice__gt=0, then=Value(_RANK[Importance.NICE_TO_HAVE])),
+        default=Value(_RANK[Importance.UNKNOWN]),
+        output_field=IntegerField(),
+    )
+    groups = (
+        links.values("feature_id")
+        .annotate(
             notes=Count("id"),
             critical=Count("id", filter=Q(importance=Importance.CRITICAL)),
             important=Count("id", filter=Q(importance=Importance.IMPORTANT)),
             nice=Count("id", filter=Q(importance=Importance.NICE_TO_HAVE)),
-            last=Max("created_at"),
         )
+        .annotate(top=top, last=Max("created_at"), groups=Window(Count("*")))
+        .order_by("-top", "-notes", "feature_id")
     )
-    ranked = []
-    for row in rows:
-        top = (
-            Importance.CRITICAL
-            if row["critical"]
-            else Importance.IMPORTANT
-            if row["important"]
-            else Importance.NICE_TO_HAVE
-            if row["nice"]
-            else Importance.UNKNOWN
-        )
-        ranked.append((-_RANK[top], -row["notes"], row["feature_id"], top, row))
-    ranked.sort(key=lambda r: r[:3])
     start = (page - 1) * per_page
-    shown = ranked[start : start + per_page]
-    features = Feature.objects.select_related("status").in_bulk([r[2] for r in shown])
+    rows = list(
+        groups.values_list("feature_id", "notes", "top", "last", "groups")[start : start + per_page]
+    )
+    # Past the last page there is no row to carry the count of groups.
+    total = rows[0][4] if rows else links.values("feature_id").distinct().count()
+    # Only what a row shows: a feature's description can be long, and fifty of them add up.
+    features = (
+        Feature.objects.select_related("status")
+        .only("id", "title", "status__name", "status__category")
+        .in_bulk([row[0] for row in rows])
+    )
     asks = [
-        CompanyAsk(features[feature_id], row["notes"], top, row["last"])
-        for _, _, feature_id, top, row in shown
+        CompanyAsk(features[feature_id], notes, _BY_RANK[rank], last)
+        for feature_id, notes, rank, last, _ in rows
     ]
-    return AsksPage(asks, len(ranked), page, start + per_page < len(ranked))
+    return AsksPage(asks, total, page, start + per_page < total)
 
 
 COMPANY_SORTS = {
@@ -104,6 +127,26 @@ def companies_list(q: str = "", sort: str = "arr") -> QuerySet[Company]:
     return qs.order_by(*COMPANY_SORTS[sort])
 
 
+# What a company's note items show (customers/note_items.jinja), and the paging key.
+_NOTE_ITEM_COLUMNS = (
+    "id",
+    "title",
+    "body",
+    "state",
+    "source",
+    "confidential",
+    "received_at",
+    "company_id",
+    "person",
+    "person__name",
+    "person__email",
+    "submitter",
+    "submitter__username",
+    "submitter__first_name",
+    "submitter__last_name",
+)
+
+
 def company_notes_page(
     user: User | AnonymousUser, company: Company, cursor: str | None = None, limit: int = 20
 ) -> Page[Note]:
@@ -113,7 +156,9 @@ def company_notes_page(
         moment, pk = decode_cursor(cursor)
         qs = qs.filter(Q(received_at__lt=moment) | Q(received_at=moment, id__lt=pk))
     rows = list(
-        qs.select_related("person", "submitter").order_by("-received_at", "-id")[: limit + 1]
+        qs.select_related("person", "submitter")
+        .only(*_NOTE_ITEM_COLUMNS)
+        .order_by("-received_at", "-id")[: limit + 1]
     )
     next_cursor = None
     if len(rows) > limit:

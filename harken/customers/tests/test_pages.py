@@ -336,4 +336,37 @@ def test_what_a_company_asked_for_is_paged(client: Client, maker: User, acme: Co
     second = client.get(f"/companies/{acme.pk}/", {"asks": 2})
     assert [a.feature.title for a in second.context["asks"].asks][-1] == "Feature 53"
     assert len(second.context["asks"].asks) == 5
+    past = client.get(f"/companies/{acme.pk}/", {"asks": 3}).context["asks"]
+    assert (past.total, past.asks, past.has_next) == (55, [], False)
     assert client.get(f"/companies/{acme.pk}/", {"asks": "x"}).status_code == 400
+
+
+def test_asks_rank_by_top_importance_then_by_notes(
+    client: Client, maker: User, acme: Company
+) -> None:
+    status = default_status()
+    features = {
+        name: Feature.objects.create(title=name, status=status)
+        for name in ("Twice nice", "Once nice", "Once important", "Important and nice")
+    }
+    links = [
+        ("Twice nice", Importance.NICE_TO_HAVE),
+        ("Twice nice", Importance.NICE_TO_HAVE),
+        ("Once nice", Importance.NICE_TO_HAVE),
+        ("Once important", Importance.IMPORTANT),
+        ("Important and nice", Importance.NICE_TO_HAVE),
+        ("Important and nice", Importance.IMPORTANT),
+    ]
+    for i, (name, importance) in enumerate(links):
+        note, _ = ingest_note(
+            maker, IncomingNote(title=f"Ask {i}", source=Source.EMAIL, company_id=acme.pk)
+        )
+        do_link_note(maker, note, features[name], importance)
+    client.force_login(maker)
+    asks = client.get(f"/companies/{acme.pk}/").context["asks"].asks
+    assert [(a.feature.title, a.importance, a.notes) for a in asks] == [
+        ("Important and nice", Importance.IMPORTANT, 2),
+        ("Once important", Importance.IMPORTANT, 1),
+        ("Twice nice", Importance.NICE_TO_HAVE, 2),
+        ("Once nice", Importance.NICE_TO_HAVE, 1),
+    ]
