@@ -83,9 +83,12 @@ def _format_day(value: date, fmt: str) -> str:
 
 
 def truncatechars(value: str, length: int) -> str:
-    """`truncatechars`, which gives back text that fits as it is."""
+    """`truncatechars`, which gives back text that fits as it is, and cuts ASCII text without
+    Django's walk over every character looking for combining marks (ASCII has none)."""
     if len(value) <= length:
         return value
+    if value.isascii() and length > 0:
+        return f"{value[: length - 1]}…"
     return defaultfilters.truncatechars(value, length)
 
 

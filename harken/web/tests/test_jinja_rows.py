@@ -102,8 +102,10 @@ def test_fast_filters_give_django_s_text(zone: str) -> None:
                 assert day(moment, fmt) == django(moment, fmt)
                 assert day(moment.date(), fmt) == django(moment.date(), fmt)
     assert day(None, "j M Y") == ""
-    for text in ("short", "x" * 220, "y" * 221, "e\u0301" * 150):
-        assert truncatechars(text, 220) == defaultfilters.truncatechars(text, 220)
+    long_ascii = "We export every dashboard to PDF, each Monday. " * 9
+    for text in ("short", "x" * 220, "y" * 221, "e\u0301" * 150, long_ascii, "é" + long_ascii):
+        for length in (1, 2, 220, 240):
+            assert truncatechars(text, length) == defaultfilters.truncatechars(text, length)
 
 
 @pytest.mark.parametrize(
