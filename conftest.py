@@ -9,6 +9,14 @@ from harken.accounts.models import Role, TokenScope, User
 from harken.customers.models import Company
 from harken.features.actions import default_status
 from harken.features.models import Area, Feature
+from harken.inbox.choices import forget_choices
+
+
+@pytest.fixture(autouse=True)
+def _fresh_filter_choices() -> None:
+    """Each test starts without the inbox's kept filter choices: a rolled-back test's areas,
+    users and tags send no signal to forget them."""
+    forget_choices()
 
 
 def _user(username: str, role: Role) -> User:

@@ -17,6 +17,7 @@ from harken.audit.actions import audit
 from harken.customers.actions import do_upsert_person
 from harken.customers.models import Company, Person
 from harken.features.models import Area, Feature, Tag
+from harken.inbox.choices import forget_choices
 from harken.inbox.models import (
     IMPORTANCE_WEIGHT,
     WHY_FIELDS,
@@ -176,6 +177,7 @@ def tags_named(names: Sequence[str]) -> list[Tag]:
     missing = [Tag(name=wanted[key]) for key in wanted if key not in found]
     if missing:
         Tag.objects.bulk_create(missing, ignore_conflicts=True)
+        forget_choices()  # bulk_create sends no post_save
         found = {t.name.lower(): t for t in by_lower.all()}
     return list(found.values())
 

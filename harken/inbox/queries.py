@@ -21,8 +21,9 @@ from django.db.models import (
 from harken.accounts.models import Role, User
 from harken.audit.models import AuditEvent
 from harken.customers.models import Company
-from harken.features.models import Area, Feature, Tag
+from harken.features.models import Area, Feature
 from harken.inbox.access import visible_links, visible_notes
+from harken.inbox.choices import shared_choices
 from harken.inbox.models import Importance, Link, Note, NoteState, Source
 from harken.lib.errors import ActionError
 from harken.lib.paging import Page, decode_cursor, encode_cursor
@@ -303,16 +304,15 @@ def company_named(name: str) -> Company | None:
 
 
 def inbox_filter_choices(company_id: int | None = None) -> FilterChoices:
-    """What the inbox filters offer, in four queries whatever the inbox holds."""
-    # features.queries reads this module too: import late so neither import order can cycle.
-    from harken.features.queries import area_tree
-
+    """What the inbox filters offer, in at most four queries whatever the inbox holds; the
+    areas, teammates and tags usually from this process's copy (harken.inbox.choices)."""
+    shared = shared_choices()
     return FilterChoices(
-        areas=area_tree(),
-        teammates=teammates(),
+        areas=shared.areas,
+        teammates=shared.teammates,
         # Only the chosen company: there may be tens of thousands, found by typing instead.
         company=Company.objects.only("id", "name").filter(pk=company_id).first()
         if company_id is not None
         else None,
-        tags=list(Tag.objects.order_by("name").values_list("name", flat=True)[:500]),
+        tags=shared.tags,
     )
