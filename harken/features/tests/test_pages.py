@@ -61,6 +61,15 @@ def test_board_area_links_keep_the_other_filters(
     assert f'href="?sort=votes&amp;area={feature.area_id}"' in html
     html = client.get("/features/").content.decode()
     assert f'href="?area={feature.area_id}"' in html
+    # The area tree marks the area browsed; "All areas" keeps the sort and drops the area.
+    html = client.get(f"/features/?sort=votes&area={feature.area_id}&public=no").content.decode()
+    browsed = f'href="?sort=votes&amp;public=no&amp;area={feature.area_id}" aria-current="true"'
+    assert browsed in html
+    assert 'href="?sort=votes&amp;public=no" >All areas' in html
+    # The filter form shows what was chosen.
+    assert '<option value="votes" selected>' in html
+    assert '<option value="no" selected>Internal only</option>' in html
+    assert f'<input type="hidden" name="area" value="{feature.area_id}">' in html
 
 
 def test_board_filters_by_status_category_area_public_and_text(
