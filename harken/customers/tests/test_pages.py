@@ -127,7 +127,8 @@ def test_company_page_shows_who_they_are_and_what_they_asked_for(
         assert fact.lower() in html.lower()
     assert 'href="https://crm.example/acme"' in html
     [ask] = response.context["asks"].asks
-    assert (ask.feature, ask.notes, ask.importance) == (feature, 2, Importance.CRITICAL)
+    assert (ask.feature.pk, ask.notes, ask.importance) == (feature.pk, 2, Importance.CRITICAL)
+    assert (ask.feature.title, ask.feature.status.name) == (feature.title, feature.status.name)
     assert f'href="/features/{feature.pk}/"' in html
     assert f'href="/notes/{note.pk}/"' in html
     assert ("Add a domain" in html) == user.can_file_notes
