@@ -29,7 +29,7 @@ from harken.features.queries import (
 from harken.inbox.queries import feature_links_page
 from harken.lib.errors import ActionError
 from harken.web.decorators import staff_page
-from harken.web.params import bool_param, choice_param, int_param
+from harken.web.params import bool_param, choice_param, int_param, querystring
 
 SORT_LABELS = {"companies": "Companies", "votes": "Votes", "score": "Score", "recent": "Recent"}
 
@@ -62,6 +62,9 @@ def board(request: HttpRequest) -> HttpResponse:
     tree = area_tree()
     direct = area_feature_counts()
     totals = tree_totals(tree, direct)
+    # Every area link keeps the other filters and differs only in its area: build it once.
+    any_area_href = querystring(request.GET, area=None, page=None)
+    area_href = f"{any_area_href}{'&' if any_area_href != '?' else ''}area="
     return render(
         request,
         "features/board.html",
@@ -76,6 +79,8 @@ def board(request: HttpRequest) -> HttpResponse:
             "categories": StatusCategory.choices,
             "sorts": SORT_LABELS,
             "can_create": user.has_role(Role.MAKER),
+            "any_area_href": any_area_href,
+            "area_href": area_href,
         },
     )
 

@@ -40,7 +40,8 @@ def shared_choices() -> SharedChoices:
     now = time.monotonic()
     if _Kept.choices is not None and now < _Kept.until:
         return _Kept.choices
-    # features.queries and inbox.queries read this module's callers: import late.
+    # inbox.queries imports this module (and features.queries imports inbox.queries): import
+    # their helpers late so that no import order cycles.
     from harken.features.queries import area_tree
     from harken.inbox.queries import teammates
 

@@ -18,7 +18,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Model
-from django.http import QueryDict
 from django.template import defaultfilters
 from django.urls import reverse
 from django.utils import dateformat
@@ -33,18 +32,6 @@ from harken.lib.prefetch import related
 # (25 µs), `floatformat` localises (100 µs), and `truncatechars` normalises text that fits
 # anyway (50 µs). Rows read related objects with `related()` (harken.lib.prefetch), not
 # `.all()`, for the same reason.
-
-
-def querystring(query: QueryDict, **changes: Any) -> str:
-    """The request's query string with `changes` applied (None drops a key), as Django's
-    `{% querystring %}` tag builds it."""
-    params = query.copy()
-    for key, value in changes.items():
-        if value is None:
-            params.pop(key, None)
-        else:
-            params[key] = str(value)
-    return f"?{params.urlencode()}"
 
 
 def _local(value: datetime) -> datetime:
@@ -134,5 +121,5 @@ def environment(**options: Any) -> Environment:
         urlencode=defaultfilters.urlencode,
         floatformat=floatformat,
     )
-    env.globals.update(querystring=querystring, related=related, url=reverse)
+    env.globals.update(related=related, url=reverse)
     return env

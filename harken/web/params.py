@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlencode
+
+from django.http import QueryDict
 
 from harken.lib.errors import ActionError
 
@@ -55,3 +58,15 @@ def query_string(params: Mapping[str, object]) -> str:
     """`?a=1&b=2` from the params that have a value, or "" when none has."""
     kept = {k: str(v) for k, v in params.items() if v not in (None, "")}
     return f"?{urlencode(kept)}" if kept else ""
+
+
+def querystring(query: QueryDict, **changes: Any) -> str:
+    """The request's query string with `changes` applied (None drops a key), as Django's
+    `{% querystring %}` tag builds it."""
+    params = query.copy()
+    for key, value in changes.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = str(value)
+    return f"?{params.urlencode()}"

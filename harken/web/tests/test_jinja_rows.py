@@ -27,9 +27,9 @@ from harken.web.jinja import (
     display,
     floatformat,
     isotime,
-    querystring,
     truncatechars,
 )
+from harken.web.params import querystring
 
 EVIL = '<script>alert("x")</script>'
 
@@ -147,8 +147,10 @@ def test_display_and_related_match_the_model_s_own(maker: User, acme: Company) -
 
 
 def test_one_language_so_labels_may_be_kept(settings: object) -> None:
-    """harken.web.jinja keeps month names and choice labels for the process's life: right
-    while every request is served in LANGUAGE_CODE."""
+    """harken.web.jinja keeps month names and choice labels for the process's life, and
+    formats numbers without localising them: right while every request is served in
+    LANGUAGE_CODE without thousands grouping."""
     from django.conf import settings as django_settings
 
     assert "django.middleware.locale.LocaleMiddleware" not in django_settings.MIDDLEWARE
+    assert not django_settings.USE_THOUSAND_SEPARATOR
