@@ -104,14 +104,14 @@ def company_asks(
     )
     # Past the last page there is no row to carry the count of groups.
     total = rows[0][-1] if rows else links.values("feature_id").distinct().count()
+    # A handful of statuses serve fifty rows: build each once.
+    statuses = {
+        status_id: Status(id=status_id, name=name, category=category)
+        for status_id, name, category in {row[2:5] for row in rows}
+    }
     asks = [
-        CompanyAsk(
-            AskedFeature(pk, title, Status(id=status_id, name=status_name, category=category)),
-            notes,
-            _BY_RANK[rank],
-            last,
-        )
-        for pk, title, status_id, status_name, category, notes, rank, last, _ in rows
+        CompanyAsk(AskedFeature(pk, title, statuses[status_id]), notes, _BY_RANK[rank], last)
+        for pk, title, status_id, _name, _category, notes, rank, last, _ in rows
     ]
     return AsksPage(asks, total, page, start + per_page < total)
 
