@@ -76,10 +76,8 @@ def company_asks(
     """
     links = visible_links(user).filter(company=company)
     # A feature ranks by the highest importance any of its links gave it.
-    top = Case(
-        When(critical__gt=0, then=Value(_RANK[Importance.CRITICAL])),
-        When(important__gt=0, then=Value(_RANK[Importance.IMPORTANT])),
-        When(nice__gt=0, then=Value(_RANK[Importance.NICE_TO_HAVE])),
+    rank = Case(
+        *[When(importance=importance, then=Value(r)) for importance, r in _RANK.items()],
         default=Value(_RANK[Importance.UNKNOWN]),
         output_field=IntegerField(),
     )
@@ -89,11 +87,10 @@ def company_asks(
         links.values(*shown, *shown_status)
         .annotate(
             notes=Count("id"),
-            critical=Count("id", filter=Q(importance=Importance.CRITICAL)),
-            important=Count("id", filter=Q(importance=Importance.IMPORTANT)),
-            nice=Count("id", filter=Q(importance=Importance.NICE_TO_HAVE)),
+            top=Max(rank),
+            last=Max("created_at"),
+            groups=Window(Count("*")),
         )
-        .annotate(top=top, last=Max("created_at"), groups=Window(Count("*")))
         .order_by("-top", "-notes", "feature_id")
     )
     start = (page - 1) * per_page
