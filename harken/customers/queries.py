@@ -107,8 +107,8 @@ def company_asks(
         for status_id, name, category in {row[2:5] for row in rows}
     }
     asks = [
-        CompanyAsk(AskedFeature(pk, title, statuses[status_id]), notes, _BY_RANK[rank], last)
-        for pk, title, status_id, _name, _category, notes, rank, last, _ in rows
+        CompanyAsk(AskedFeature(pk, title, statuses[status_id]), notes, _BY_RANK[top], last)
+        for pk, title, status_id, _name, _category, notes, top, last, _ in rows
     ]
     return AsksPage(asks, total, page, start + per_page < total)
 
