@@ -9,6 +9,7 @@ from harken.accounts.access import require_role
 from harken.accounts.models import Role, User
 from harken.audit.actions import audit, diff, snapshot
 from harken.customers.models import Company, CompanyDomain, Deployment, Person
+from harken.lib.compiled import Compiled
 from harken.lib.errors import ActionError
 
 # Addresses at these providers say nothing about the employer, so they never pick a company.
@@ -151,16 +152,18 @@ def do_add_company_domain(actor: User, company: Company, domain: str) -> Company
     return extra
 
 
+# Every note filed with an email looks its person up: compiled once (harken.lib.compiled).
+_PERSON_BY_EMAIL = Compiled(
+    lambda email: Person.objects.select_related("company").filter(email=email).order_by()
+)
+
+
 def do_upsert_person(
     actor: User | None, email: str, name: str = "", company: Company | None = None
 ) -> tuple[Person, bool]:
     """The person with this email, created if new; a company is found from the email domain."""
     email = normalize_email(email)
-    # get(), not first(): email is unique, and first() would sort the match for nothing.
-    try:
-        person: Person | None = Person.objects.select_related("company").get(email=email)
-    except Person.DoesNotExist:
-        person = None
+    person = _PERSON_BY_EMAIL.get(email)
     if person is not None:
         changed: dict[str, object] = {}
         if name and not person.name:
