@@ -6,6 +6,7 @@ import pytest
 
 from harken.accounts.actions import do_create_token, do_create_user
 from harken.accounts.models import Role, TokenScope, User
+from harken.api.testing import HarkenClient
 from harken.customers.models import Company
 from harken.features.actions import default_status
 from harken.features.models import Area, Feature
@@ -17,6 +18,12 @@ def _fresh_filter_choices() -> None:
     """Each test starts without the inbox's kept filter choices: a rolled-back test's areas,
     users and tags send no signal to forget them."""
     forget_choices()
+
+
+@pytest.fixture
+def client() -> HarkenClient:
+    """Django's test client, with /api/ served through the API's own middleware chain."""
+    return HarkenClient()
 
 
 def _user(username: str, role: Role) -> User:

@@ -6,14 +6,42 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from django.test import Client
+from django.test.client import ClientHandler
 
 from harken.accounts.actions import do_create_token
 from harken.accounts.models import TokenScope, User
+from harken.web.handler import ApiChain, is_api
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
 BASE = "/api/v1"
+
+
+class _ApiClientHandler(ApiChain, ClientHandler):
+    pass
+
+
+class _RoutingClientHandler:
+    """The test client's handler, routed as production routes (harken.web.handler): /api/
+    through the API's middleware chain, everything else through the site's."""
+
+    def __init__(self, enforce_csrf_checks: bool) -> None:
+        self.site = ClientHandler(enforce_csrf_checks)
+        self.api = _ApiClientHandler(enforce_csrf_checks)
+
+    def __call__(self, environ: dict[str, Any]) -> Any:
+        if is_api(environ.get("PATH_INFO", "")):
+            return self.api(environ)
+        return self.site(environ)
+
+
+class HarkenClient(Client):
+    """Django's test client with production's two middleware chains (the `client` fixture)."""
+
+    def __init__(self, enforce_csrf_checks: bool = False, **defaults: Any) -> None:
+        super().__init__(enforce_csrf_checks, **defaults)
+        self.handler = _RoutingClientHandler(enforce_csrf_checks)  # type: ignore[assignment]
 
 
 class Api:
