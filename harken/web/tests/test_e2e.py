@@ -8,10 +8,12 @@ import re
 from typing import TYPE_CHECKING
 
 import pytest
+from playwright.sync_api import expect
 
 from harken.accounts.models import User
 from harken.customers.models import Company
-from harken.features.models import Feature
+from harken.features.models import Area, Feature
+from harken.inbox.actions import IncomingNote, ingest_note
 from harken.inbox.models import Importance, Link, Note, NoteState
 
 if TYPE_CHECKING:
@@ -88,6 +90,9 @@ def test_feedback_to_feature_loop(
     assert link.importance == Importance.CRITICAL
     assert link.highlight == PASSAGE
     assert link.feature.title == "Scheduled dashboard exports"
+    # The response arrives before htmx swaps the page; typing before the swap would type into
+    # the form it is about to replace.
+    expect(page.locator(".link-list .link-feature")).to_have_text("Scheduled dashboard exports")
 
     # ... and marks it processed with a word for the teammate.
     page.fill("#comment", "Thanks, this is planned for next quarter.")
@@ -110,3 +115,37 @@ def test_feedback_to_feature_loop(
     page.context.clear_cookies()
     sign_in(page, base, contributor.username)
     assert page.get_by_test_id("unread").inner_text() == "1"
+
+
+def test_a_comment_typed_first_survives_linking(
+    live_server: LiveServer,
+    page: Page,
+    contributor: User,
+    maker: User,
+    acme: Company,
+    feature: Feature,
+    area: Area,
+) -> None:
+    """Linking swaps the whole note; the note for the teammate that the PM is writing stays."""
+    note = ingest_note(
+        contributor,
+        IncomingNote(
+            title="Board report as PDF",
+            body="We need a PDF export for the board meeting.",
+            company_id=acme.pk,
+            why={"wanted_to_do": "Send the board a report"},
+        ),
+    )[0]
+    sign_in(page, live_server.url, maker.username)
+    page.goto(f"{live_server.url}/notes/{note.pk}/")
+    page.fill("#comment", "Linked to the PDF export.")
+    page.fill("#feature-q", "Export")
+    expect(page.locator("#feature-choices")).to_contain_text("Export to PDF")
+    page.get_by_role("button", name="Link", exact=True).click()
+    expect(page.locator(".link-list .link-feature")).to_have_text("Export to PDF")
+    assert page.input_value("#comment") == "Linked to the PDF export."
+
+    with page.expect_response(re.compile(r".*/notes/\d+/state/")) as answer:
+        page.get_by_role("button", name="Mark processed").click()
+    assert answer.value.ok
+    assert "Linked to the PDF export." in contributor.notifications.get().text
