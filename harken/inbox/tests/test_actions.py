@@ -8,7 +8,8 @@ from django.utils import timezone
 from harken.accounts.models import User
 from harken.audit.models import AuditEvent
 from harken.customers.models import Company
-from harken.features.models import Feature
+from harken.features.actions import do_delete_tag
+from harken.features.models import Feature, Tag
 from harken.inbox.actions import (
     IncomingNote,
     do_link_note,
@@ -80,3 +81,17 @@ def test_processing_notifies_submitter(maker: User, contributor: User) -> None:
         do_set_note_state(
             maker, note, NoteState.SNOOZED, snoozed_until=timezone.now() - timedelta(1)
         )
+
+
+def test_deleting_a_tag_or_a_note_leaves_no_tag_rows(maker: User, contributor: User) -> None:
+    """The note-tag rows have no database foreign keys (see Note.tags): the ORM removes them."""
+    first = ingest_note(contributor, IncomingNote(title="One", tags=["pricing", "sso"]))[0]
+    second = ingest_note(contributor, IncomingNote(title="Two", tags=["pricing"]))[0]
+    rows = Note.tags.through.objects
+    assert rows.count() == 3
+    do_delete_tag(maker, Tag.objects.get(name="pricing"))
+    assert list(rows.values_list("note_id", flat=True)) == [first.pk]
+    assert [t.name for t in first.tags.all()] == ["sso"]
+    assert not second.tags.exists()
+    first.delete()
+    assert not rows.exists()

@@ -12,7 +12,7 @@ from harken.customers.models import Company, CompanyDomain, Person
 from harken.features.models import Tag
 from harken.inbox.models import Note, Source
 from harken.integrations.actions import do_create_import
-from harken.integrations.csv.notes import NoteImport
+from harken.integrations.csv.notes import NoteImport, row_hash
 from harken.integrations.csv.reader import CsvFileError, open_table
 from harken.integrations.models import ImportJob, ImportStatus
 from harken.integrations.tests.helpers import FIDER, errors_by_row, run_import
@@ -334,3 +334,17 @@ def test_fider_export_is_read_with_its_own_columns(contributor: User) -> None:
     # Fider joins tags with ", ": a comma without a space belongs to the tag.
     assert [t.name for t in duplicate.tags.all()] == ["this-tag-has,comma"]
     assert "Duplicate of #99 “Go is very easy”." in duplicate.body
+
+
+def test_a_rows_hash_stays_the_one_earlier_imports_stored() -> None:
+    """Re-importing a file without ids finds its notes by this hash: it must never change."""
+    cells: dict[str | None, str] = {
+        "title": "Export to PDF",
+        "body": "Board wants it",
+        "tags": "",
+        "person_email": "jo@acme.com",
+        None: "x",
+    }
+    expected = "sha256:bd9f8939432fc4c6e40e9afec4709b55fe1873ff869d828075a01733b10ccbbf"
+    assert row_hash(cells) == expected
+    assert row_hash(dict(reversed(cells.items()))) == expected
