@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import closing
+from dataclasses import dataclass, field
 from datetime import datetime
 from operator import itemgetter
 from typing import Any
@@ -27,6 +29,7 @@ from harken.integrations.csv.report import Progress, Report, no_progress
 from harken.integrations.csv.resolve import Resolver
 from harken.lib.bulk import datetime_converter, insert_rows, search_index_deferred
 from harken.lib.errors import ActionError
+from harken.lib.read_ahead import read_ahead
 
 BATCH = 2000
 LONG_TEXT = 100_000
@@ -102,6 +105,16 @@ class NoteRow:
     company_domain: str
     company_name: str
     tags: list[str]
+
+
+@dataclass(slots=True)
+class Chunk:
+    """A batch of parsed rows, with what reading them found to report."""
+
+    rows: list[NoteRow] = field(default_factory=list)
+    rejected: list[tuple[int, list[tuple[str, str]]]] = field(default_factory=list)
+    skipped: int = 0
+    processed: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,8 +303,10 @@ def _stored_ids(external_ids: list[str]) -> dict[str, int]:
 def _next_note_ids(count: int) -> list[int]:
     """`count` new note ids from PostgreSQL's sequence, as inserts without an id would get."""
     with connection.cursor() as cursor:
+        # MATERIALIZED looks the sequence up once: per row, the lookup made this 5 times slower.
         cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            "WITH s AS MATERIALIZED (SELECT pg_get_serial_sequence(%s, 'id')::regclass AS seq) "
+            "SELECT nextval(s.seq) FROM s, generate_series(1, %s)",
             [_TABLE, count],
         )
         return [row[0] for row in cursor.fetchall()]
@@ -323,32 +338,43 @@ class NoteImport:
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA cache_size = -65536")
                 cursor.execute("PRAGMA wal_autocheckpoint = 8000")
+        # The next batches are parsed in a thread while this one is written.
+        with closing(read_ahead(self.chunks(parser))) as chunks:
+            for chunk in chunks:
+                report.processed += chunk.processed
+                for number, problems in chunk.rejected:
+                    report.reject(number, problems)
+                report.skipped += chunk.skipped
+                self.flush(chunk.rows)
+        for what, n in self.resolver.made.items():
+            report.count_made(what, n)
+        return report
+
+    def chunks(self, parser: NoteParser) -> Iterator[Chunk]:
+        """The file's rows, parsed, in batches; touches neither the report nor the database."""
         seen: set[str] = set()
-        batch: list[NoteRow] = []
+        chunk = Chunk()
         for number, raw in self.table.records():
-            report.processed += 1
+            chunk.processed += 1
             cells, too_many = cells_by_column(self.columns, raw)
             if too_many:
-                report.reject(number, [("", too_many)])
+                chunk.rejected.append((number, [("", too_many)]))
                 continue
             if self.is_fider:
                 cells = fider.to_note_values(cells)
             parsed = parser.parse(cells)
             if isinstance(parsed, list):
-                report.reject(number, parsed)
+                chunk.rejected.append((number, parsed))
                 continue
             if parsed.external_id in seen:
-                report.skipped += 1  # the same note twice in one file
+                chunk.skipped += 1  # the same note twice in one file
                 continue
             seen.add(parsed.external_id)
-            batch.append(parsed)
-            if len(batch) >= BATCH:
-                self.flush(batch)
-                batch = []
-        self.flush(batch)
-        for what, n in self.resolver.made.items():
-            report.count_made(what, n)
-        return report
+            chunk.rows.append(parsed)
+            if len(chunk.rows) >= BATCH:
+                yield chunk
+                chunk = Chunk()
+        yield chunk
 
     def flush(self, batch: list[NoteRow]) -> None:
         """Write one batch in its own transaction, so the job's progress shows between them."""
