@@ -355,6 +355,11 @@ class NoteImport:
         seen: set[str] = set()
         chunk = Chunk()
         for number, raw in self.table.records():
+            # Counted in rows read, not rows kept: a file of bad rows still shows its progress,
+            # and no more than a batch of its problems is held at a time.
+            if chunk.processed >= BATCH:
+                yield chunk
+                chunk = Chunk()
             chunk.processed += 1
             cells, too_many = cells_by_column(self.columns, raw)
             if too_many:
@@ -371,9 +376,6 @@ class NoteImport:
                 continue
             seen.add(parsed.external_id)
             chunk.rows.append(parsed)
-            if len(chunk.rows) >= BATCH:
-                yield chunk
-                chunk = Chunk()
         yield chunk
 
     def flush(self, batch: list[NoteRow]) -> None:

@@ -84,6 +84,18 @@ def test_progress_is_reported_after_each_batch(contributor: User) -> None:
     assert Note.objects.get(external_id="n4499").tags.get().name == "t5"
 
 
+def test_a_file_of_bad_rows_reports_progress_after_each_batch(contributor: User) -> None:
+    data = "title,customer_priority\n" + "".join(f"Note {i},{i % 3 + 11}\n" for i in range(4500))
+    seen: list[tuple[int, int]] = []
+    importer = NoteImport(
+        open_table(data), contributor, lambda r: seen.append((r.processed, r.rejected))
+    )
+    report = importer.run()
+    assert seen == [(2000, 2000), (4000, 4000), (4500, 4500)]
+    assert (report.created, report.rejected) == (0, 4500)
+    assert not Note.objects.exists()
+
+
 def test_reimport_adds_nothing(contributor: User, acme: Company) -> None:
     run_import(contributor, "notes", GOOD)
     again = run_import(contributor, "notes", GOOD)
