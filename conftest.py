@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
 import pytest
 
 from harken.accounts.actions import do_create_token, do_create_user
@@ -11,6 +14,9 @@ from harken.customers.models import Company
 from harken.features.actions import default_status
 from harken.features.models import Area, Feature
 from harken.inbox.choices import forget_choices
+
+if TYPE_CHECKING:
+    from pytest_django.plugin import DjangoDbBlocker
 
 
 @pytest.fixture(autouse=True)
@@ -87,3 +93,25 @@ def token_for():  # type: ignore[no-untyped-def]
         return do_create_token(None, user, "test", scope)[1]
 
     return make
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[None]:
+    """pytest-django's test database, minus any session still connected to it at the end.
+
+    The browser keeps its HTTP connections to the live server alive, and the server thread
+    serving one holds a database connection until the browser goes, after the test database
+    is dropped; PostgreSQL then refuses the drop ("being accessed by other users"). It is
+    here, for every xdist worker, rather than beside the browser tests: the warning also came
+    from workers that had not used this override.
+    """
+    yield
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )

@@ -11,7 +11,6 @@ import pytest
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
-    from pytest_django.plugin import DjangoDbBlocker
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Without the background-networking flags Chromium keeps dialling hosts this sandbox cannot reach.
@@ -51,23 +50,3 @@ def page(browser: Browser) -> Iterator[Page]:
     page = context.new_page()
     yield page
     context.close()
-
-
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[None]:
-    """pytest-django's test database, minus what the live server leaves connected to it.
-
-    The browser keeps its HTTP connections to the live server alive, and the server thread
-    serving one holds a database connection until the browser goes, after the test database
-    is dropped; PostgreSQL then refuses the drop ("being accessed by other users").
-    """
-    yield
-    from django.db import connection
-
-    with django_db_blocker.unblock():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                )
