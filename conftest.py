@@ -102,8 +102,8 @@ def django_db_setup(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -
     The browser keeps its HTTP connections to the live server alive, and the server thread
     serving one holds a database connection until the browser goes, after the test database
     is dropped; PostgreSQL then refuses the drop ("being accessed by other users"). It is
-    here, for every xdist worker, rather than beside the browser tests: the warning also came
-    from workers that had not used this override.
+    here rather than beside the browser tests so that it runs on every xdist worker: which
+    test left the session that made the drop fail has not been found.
     """
     yield
     from django.db import connection
