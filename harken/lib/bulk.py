@@ -122,8 +122,13 @@ def insert_rows(
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql" and not ignore_conflicts:
             # COPY is the fastest way into PostgreSQL; psycopg adapts each Python value.
+            # The driver's cursor bypasses Django's; its errors are made Django's (a unique
+            # violation an IntegrityError) as any query's are.
             count = 0
-            with cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
+            with (
+                connection.wrap_database_errors,
+                cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy,
+            ):
                 for row in prepared:
                     copy.write_row(row)
                     count += 1

@@ -14,7 +14,7 @@ from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -29,10 +29,13 @@ from harken.integrations.csv.report import Progress, Report, no_progress
 from harken.integrations.csv.resolve import Resolver
 from harken.lib.bulk import datetime_converter, insert_rows, search_index_deferred
 from harken.lib.errors import ActionError
-from harken.lib.read_ahead import read_ahead
+from harken.lib.read_ahead import read_ahead, read_ahead_in_process
 
 BATCH = 2000
 LONG_TEXT = 100_000
+# From this many rows the file is parsed in a child process (`read_ahead_in_process`), which
+# takes about half a second to start; smaller files are parsed in a thread.
+PARSE_IN_PROCESS_ROWS = 50_000
 
 NOTE_COLUMNS = ColumnSpec(
     accepted=(
@@ -87,9 +90,8 @@ _TABLE = Note._meta.db_table
 _RECEIVED = itemgetter(_INSERTED.index("received_at"))
 
 
-@dataclass(slots=True)
-class NoteRow:
-    """A validated row, ready to be written."""
+class NoteRow(NamedTuple):
+    """A validated row, ready to be written (a tuple: it pickles fast, see `parse_chunks`)."""
 
     external_id: str
     title: str
@@ -312,6 +314,43 @@ def _next_note_ids(count: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
+def parse_chunks(
+    table: Table, columns: list[str | None], is_fider: bool, now: datetime, zone: str
+) -> Iterator[Chunk]:
+    """The file's rows, parsed, in batches; touches neither the report nor the database.
+
+    Runs in a thread or a child process, so it is told the importing request's time zone
+    (dates without one are read in it) rather than relying on that thread's state.
+    """
+    timezone.activate(zone)
+    parser = NoteParser(now, fider.TAG_SEPARATOR if is_fider else ",")
+    seen: set[str] = set()
+    chunk = Chunk()
+    for number, raw in table.records():
+        # Counted in rows read, not rows kept: a file of bad rows still shows its progress,
+        # and no more than a batch of its problems is held at a time.
+        if chunk.processed >= BATCH:
+            yield chunk
+            chunk = Chunk()
+        chunk.processed += 1
+        cells, too_many = cells_by_column(columns, raw)
+        if too_many:
+            chunk.rejected.append((number, [("", too_many)]))
+            continue
+        if is_fider:
+            cells = fider.to_note_values(cells)
+        parsed = parser.parse(cells)
+        if isinstance(parsed, list):
+            chunk.rejected.append((number, parsed))
+            continue
+        if parsed.external_id in seen:
+            chunk.skipped += 1  # the same note twice in one file
+            continue
+        seen.add(parsed.external_id)
+        chunk.rows.append(parsed)
+    yield chunk
+
+
 class NoteImport:
     """One run over a file; `run` returns the report."""
 
@@ -326,11 +365,15 @@ class NoteImport:
             self.report.notices.append(fider.NOTICE)
         self.resolver = Resolver()
         self.tag_ids: dict[str, int] = {}
+        # Whether to look up which notes of a batch are stored before writing it. Most files
+        # are new, so a batch is first written without looking: the unique (source, external
+        # id) constraint refuses it whole if any of its notes is stored, and from then on
+        # every batch is checked. The lookup was a sixth of a new file's import time.
+        self.checking = False
 
     def run(self, total: int | None = None) -> Report:
         report = self.report
         report.total = self.table.count() if total is None else total
-        parser = NoteParser(timezone.now(), fider.TAG_SEPARATOR if self.is_fider else ",")
         if connection.vendor == "sqlite":
             # The note table has a dozen indexes; SQLite's default 2 MB page cache makes a
             # large import re-read their pages for every batch. For this connection only.
@@ -338,8 +381,19 @@ class NoteImport:
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA cache_size = -65536")
                 cursor.execute("PRAGMA wal_autocheckpoint = 8000")
-        # The next batches are parsed in a thread while this one is written.
-        with closing(read_ahead(self.chunks(parser))) as chunks:
+        # The next batches are parsed while this one is written.
+        how = (
+            self.table,
+            self.columns,
+            self.is_fider,
+            timezone.now(),
+            timezone.get_current_timezone_name(),
+        )
+        if report.total >= PARSE_IN_PROCESS_ROWS:
+            chunks = read_ahead_in_process(f"{__name__}:parse_chunks", *how)
+        else:
+            chunks = read_ahead(parse_chunks(*how))
+        with closing(chunks):
             for chunk in chunks:
                 report.processed += chunk.processed
                 for number, problems in chunk.rejected:
@@ -350,39 +404,11 @@ class NoteImport:
             report.count_made(what, n)
         return report
 
-    def chunks(self, parser: NoteParser) -> Iterator[Chunk]:
-        """The file's rows, parsed, in batches; touches neither the report nor the database."""
-        seen: set[str] = set()
-        chunk = Chunk()
-        for number, raw in self.table.records():
-            # Counted in rows read, not rows kept: a file of bad rows still shows its progress,
-            # and no more than a batch of its problems is held at a time.
-            if chunk.processed >= BATCH:
-                yield chunk
-                chunk = Chunk()
-            chunk.processed += 1
-            cells, too_many = cells_by_column(self.columns, raw)
-            if too_many:
-                chunk.rejected.append((number, [("", too_many)]))
-                continue
-            if self.is_fider:
-                cells = fider.to_note_values(cells)
-            parsed = parser.parse(cells)
-            if isinstance(parsed, list):
-                chunk.rejected.append((number, parsed))
-                continue
-            if parsed.external_id in seen:
-                chunk.skipped += 1  # the same note twice in one file
-                continue
-            seen.add(parsed.external_id)
-            chunk.rows.append(parsed)
-        yield chunk
-
     def flush(self, batch: list[NoteRow]) -> None:
         """Write one batch in its own transaction, so the job's progress shows between them."""
-        for attempt in (1, 2):
-            if not batch:
-                break
+        checked_failures = 0
+        while batch:
+            checked = self.checking
             counts = (self.report.created, self.report.skipped)
             try:
                 with transaction.atomic():
@@ -392,16 +418,22 @@ class NoteImport:
                 self.report.created, self.report.skipped = counts
                 self.resolver.reset()
                 self.tag_ids.clear()
-                # IntegrityError: another import stored some of these notes since we looked.
-                if attempt == 2 or not isinstance(exc, IntegrityError):
+                # IntegrityError: some of these notes are stored, by an earlier import of this
+                # file (written without looking) or by another import since we looked.
+                if not isinstance(exc, IntegrityError):
                     raise
+                checked_failures += checked
+                if checked_failures == 2:
+                    raise
+                self.checking = True
         self.progress(self.report)
 
     def write(self, batch: list[NoteRow]) -> None:
-        ids = [row.external_id for row in batch]
-        stored = set(_stored_ids(ids))
-        rows = [row for row in batch if row.external_id not in stored]
-        self.report.skipped += len(batch) - len(rows)
+        rows = batch
+        if self.checking:
+            stored = set(_stored_ids([row.external_id for row in batch]))
+            rows = [row for row in batch if row.external_id not in stored]
+            self.report.skipped += len(batch) - len(rows)
         if not rows:
             return
         resolver = self.resolver

@@ -12,6 +12,7 @@ from harken.customers.models import Company, CompanyDomain, Person
 from harken.features.models import Tag
 from harken.inbox.models import Note, Source
 from harken.integrations.actions import do_create_import
+from harken.integrations.csv import notes
 from harken.integrations.csv.notes import NoteImport, row_hash
 from harken.integrations.csv.reader import CsvFileError, open_table
 from harken.integrations.models import ImportJob, ImportStatus
@@ -106,6 +107,27 @@ def test_reimport_adds_nothing(contributor: User, acme: Company) -> None:
     assert Tag.objects.count() == 3
 
 
+def test_stored_notes_met_after_the_first_batch_are_skipped(contributor: User) -> None:
+    """Batches are written without looking until one meets a stored note; none is doubled."""
+    rows = [f"n{i},Note {i},t{i % 3}\n" for i in range(2500)]
+    run_import(contributor, "notes", "id,title,tags\n" + "".join(rows))
+    new = [f"m{i},New {i},t{i % 3}\n" for i in range(2000)]
+    seen: list[tuple[int, int, int]] = []
+    importer = NoteImport(
+        open_table("id,title,tags\n" + "".join(new + rows[:1] + new[:1] + rows[1:])),
+        contributor,
+        lambda r: seen.append((r.processed, r.created, r.skipped)),
+    )
+    report = importer.run()
+    # The first batch is all new; the second holds stored notes, so it is written again
+    # after looking (one repeated row of the file is skipped too), and so is the third.
+    assert seen == [(2000, 2000, 0), (4000, 2000, 2000), (4501, 2000, 2501)]
+    assert (report.created, report.skipped) == (2000, 2501)
+    assert Note.objects.count() == 4500
+    assert Note.tags.through.objects.count() == 4500
+    assert Person.objects.count() == 0
+
+
 def test_links_column_holds_crm_and_ticket_urls(contributor: User) -> None:
     job = run_import(
         contributor,
@@ -129,6 +151,24 @@ def test_received_at_zones(contributor: User) -> None:
     )
     assert Note.objects.get(title="Offset").received_at == datetime(2024, 3, 5, 10, tzinfo=UTC)
     # Without a zone: the server's (summer time in Berlin is UTC+2).
+    assert Note.objects.get(title="Local").received_at == datetime(2024, 7, 1, 7, 30, tzinfo=UTC)
+
+
+@override_settings(TIME_ZONE="Europe/Berlin")
+def test_a_large_file_is_parsed_in_a_child_process_alike(
+    contributor: User, acme: Company, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Any file this long is parsed in a child process; lowered so a small one is.
+    monkeypatch.setattr(notes, "PARSE_IN_PROCESS_ROWS", 1)
+    data = GOOD + "Local,,,,,,2024-07-01 09:30,11,\n"
+    job = run_import(contributor, "notes", data)
+    assert (job.created_count, job.rejected_count) == (3, 1)
+    assert errors_by_row(job) == {5: {"customer_priority"}}
+    pdf = Note.objects.get(title="PDF export")
+    assert (pdf.company, pdf.submitter, pdf.customer_priority) == (acme, contributor, 8)
+    assert sorted(t.name for t in pdf.tags.all()) == ["export", "pdf"]
+    # The child reads dates without a zone in the importing process's zone, not its default.
+    run_import(contributor, "notes", "title,received_at\nLocal,2024-07-01 09:30\n")
     assert Note.objects.get(title="Local").received_at == datetime(2024, 7, 1, 7, 30, tzinfo=UTC)
 
 
