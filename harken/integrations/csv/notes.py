@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime
-from operator import itemgetter
+from functools import partial
 from typing import Any, NamedTuple
 
 from django.db import IntegrityError, connection, transaction
@@ -21,13 +23,14 @@ from django.utils import timezone
 
 from harken.accounts.models import User
 from harken.customers.actions import normalize_domain
-from harken.inbox.actions import tags_named
-from harken.inbox.models import WHY_FIELDS, Note, Source
+from harken.inbox.models import WHY_FIELDS
 from harken.integrations.csv import fider, values
+from harken.integrations.csv.note_store import Prepared, prepare, store
 from harken.integrations.csv.reader import ColumnSpec, Table, cells_by_column
 from harken.integrations.csv.report import Progress, Report, no_progress
 from harken.integrations.csv.resolve import Resolver
-from harken.lib.bulk import datetime_converter, insert_rows, search_index_deferred
+from harken.lib.bulk import datetime_converter
+from harken.lib.db_threads import ConnectionThreads
 from harken.lib.errors import ActionError
 from harken.lib.read_ahead import read_ahead, read_ahead_in_process
 
@@ -69,25 +72,6 @@ NOTE_COLUMNS = ColumnSpec(
     },
 )
 FIDER_COLUMNS = ColumnSpec(accepted=fider.COLUMNS, required=("title",))
-
-_INSERTED: tuple[str, ...] = (
-    "title",
-    "body",
-    "source",
-    "source_url",
-    "external_id",
-    "submitter_id",
-    "person_id",
-    "company_id",
-    "confidential",
-    "customer_priority",
-    "links",
-    "received_at",
-    *WHY_FIELDS,
-)
-
-_TABLE = Note._meta.db_table
-_RECEIVED = itemgetter(_INSERTED.index("received_at"))
 
 
 class NoteRow(NamedTuple):
@@ -271,49 +255,6 @@ def _too_long(text: str) -> str:
     )
 
 
-def _stored_ids(external_ids: list[str]) -> dict[str, int]:
-    """{external id: note id} of the CSV notes among `external_ids`.
-
-    Plain SQL: the ORM's IN lookup prepares each of the thousands of values in Python, and
-    its default inbox order would make SQLite walk the source index instead of the unique one.
-    On PostgreSQL, one lookup per id through the unique index: with `IN (...)`, statistics
-    gathered before a large import say there are few CSV notes, so the planner reads every
-    CSV note and filters, which made each batch slower than the one before it.
-    """
-    found: dict[str, int] = {}
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"SELECT x.eid, (SELECT n.id FROM {_TABLE} n "  # noqa: S608
-                "WHERE n.source = %s AND n.external_id = x.eid) "
-                "FROM unnest(%s::text[]) AS x(eid)",
-                [Source.CSV.value, external_ids],
-            )
-            found.update(row for row in cursor.fetchall() if row[1] is not None)
-            return found
-        for start in range(0, len(external_ids), 5000):
-            chunk = external_ids[start : start + 5000]
-            cursor.execute(
-                f"SELECT external_id, id FROM {_TABLE} WHERE source = %s "  # noqa: S608
-                f"AND external_id IN ({', '.join(['%s'] * len(chunk))})",
-                [Source.CSV.value, *chunk],
-            )
-            found.update(cursor.fetchall())
-    return found
-
-
-def _next_note_ids(count: int) -> list[int]:
-    """`count` new note ids from PostgreSQL's sequence, as inserts without an id would get."""
-    with connection.cursor() as cursor:
-        # MATERIALIZED looks the sequence up once: per row, the lookup made this 5 times slower.
-        cursor.execute(
-            "WITH s AS MATERIALIZED (SELECT pg_get_serial_sequence(%s, 'id')::regclass AS seq) "
-            "SELECT nextval(s.seq) FROM s, generate_series(1, %s)",
-            [_TABLE, count],
-        )
-        return [row[0] for row in cursor.fetchall()]
-
-
 def parse_chunks(
     table: Table, columns: list[str | None], is_fider: bool, now: datetime, zone: str
 ) -> Iterator[Chunk]:
@@ -365,6 +306,7 @@ class NoteImport:
             self.report.notices.append(fider.NOTICE)
         self.resolver = Resolver()
         self.tag_ids: dict[str, int] = {}
+        self.submitter = actor.pk if actor is not None else None
         # Whether to look up which notes of a batch are stored before writing it. Most files
         # are new, so a batch is first written without looking: the unique (source, external
         # id) constraint refuses it whole if any of its notes is stored, and from then on
@@ -393,29 +335,41 @@ class NoteImport:
             chunks = read_ahead_in_process(f"{__name__}:parse_chunks", *how)
         else:
             chunks = read_ahead(parse_chunks(*how))
+        # Two connections store batches at once on PostgreSQL, each on a backend (a core) of
+        # its own, while this one prepares the next. Not inside a transaction, which the
+        # writers' own would escape, and not for small files.
+        parallel = (
+            report.total >= PARSE_IN_PROCESS_ROWS
+            and connection.vendor == "postgresql"
+            and not connection.in_atomic_block
+        )
         with closing(chunks):
-            for chunk in chunks:
-                report.processed += chunk.processed
-                for number, problems in chunk.rejected:
-                    report.reject(number, problems)
-                report.skipped += chunk.skipped
-                self.flush(chunk.rows)
+            if parallel:
+                self.store_in_threads(chunks)
+            else:
+                for chunk in chunks:
+                    self.count(chunk)
+                    self.flush(chunk.rows)
         for what, n in self.resolver.made.items():
             report.count_made(what, n)
         return report
+
+    def count(self, chunk: Chunk) -> None:
+        self.report.processed += chunk.processed
+        for number, problems in chunk.rejected:
+            self.report.reject(number, problems)
+        self.report.skipped += chunk.skipped
 
     def flush(self, batch: list[NoteRow]) -> None:
         """Write one batch in its own transaction, so the job's progress shows between them."""
         checked_failures = 0
         while batch:
             checked = self.checking
-            counts = (self.report.created, self.report.skipped)
             try:
                 with transaction.atomic():
-                    self.write(batch)
-                break
+                    prepared = prepare(batch, self.resolver, self.tag_ids, self.submitter)
+                    created, skipped = store(prepared, look_first=checked)
             except Exception as exc:
-                self.report.created, self.report.skipped = counts
                 self.resolver.reset()
                 self.tag_ids.clear()
                 # IntegrityError: some of these notes are stored, by an earlier import of this
@@ -426,90 +380,50 @@ class NoteImport:
                 if checked_failures == 2:
                     raise
                 self.checking = True
+                continue
+            self.report.created += created
+            self.report.skipped += skipped
+            break
         self.progress(self.report)
 
-    def write(self, batch: list[NoteRow]) -> None:
-        rows = batch
-        if self.checking:
-            stored = set(_stored_ids([row.external_id for row in batch]))
-            rows = [row for row in batch if row.external_id not in stored]
-            self.report.skipped += len(batch) - len(rows)
-        if not rows:
-            return
-        resolver = self.resolver
-        domains: dict[str, str] = {}
-        for row in rows:
-            if row.company_domain:
-                domains.setdefault(row.company_domain, row.company_name)
-        resolver.companies_for_domains(domains)
-        resolver.companies_for_names(
-            {row.company_name for row in rows if row.company_name and not row.company_domain}
-        )
-        people: dict[str, tuple[str, int | None]] = {}
-        for row in rows:
-            if row.person_email and row.person_email not in people:
-                company = resolver.company_id(row.company_domain, row.company_name)
-                people[row.person_email] = (row.person_name, company)
-        resolver.people_for(people)
-        submitter = self.actor.pk if self.actor is not None else None
-        values_ = []
-        for row in rows:
-            person_id, person_company = (
-                resolver.people[row.person_email] if row.person_email else (None, None)
-            )
-            company_id = resolver.company_id(row.company_domain, row.company_name)
-            values_.append(
-                (
-                    row.title,
-                    row.body,
-                    Source.CSV.value,
-                    row.source_url,
-                    row.external_id,
-                    submitter,
-                    person_id,
-                    company_id or person_company,
-                    row.confidential,
-                    row.customer_priority,
-                    row.links,
-                    row.received_at,
-                    *row.why,
-                )
-            )
-        with search_index_deferred(Note) as indexed:
-            # In date order: most of the note indexes lead with received_at, and rows that
-            # land next to each other keep the index pages they touch few and cached.
-            values_.sort(key=_RECEIVED)
-            if connection.vendor == "postgresql":
-                # Ids drawn from the table's sequence up front: COPY returns none, and
-                # reading them back by external id costs as much as a third of the COPY.
-                new_ids = _next_note_ids(len(values_))
-                external = _INSERTED.index("external_id")
-                note_ids: dict[str, int] = {
-                    v[external]: i for i, v in zip(new_ids, values_, strict=True)
-                }
-                insert_rows(
-                    Note,
-                    ("id", *_INSERTED),
-                    [(i, *v) for i, v in zip(new_ids, values_, strict=True)],
-                    raw=("received_at", "links"),
-                )
-            else:
-                insert_rows(Note, _INSERTED, values_, raw=("received_at", "links"))
-                note_ids = _stored_ids([row.external_id for row in rows])
-            indexed.extend(note_ids.values())
-        self.report.created += len(rows)
-        tagged = [row for row in rows if row.tags]
-        if tagged:
-            self.write_tags(tagged, note_ids)
+    def store_in_threads(self, chunks: Iterator[Chunk], writers: int = 2) -> None:
+        """Prepare each batch here (people, companies and tags committed at once), then store
+        it on a writer thread's connection in a transaction of its own."""
+        pending: deque[tuple[list[NoteRow], Future[tuple[int, int]]]] = deque()
+        with ConnectionThreads(writers) as threads:
+            try:
+                for chunk in chunks:
+                    self.count(chunk)
+                    if not chunk.rows:
+                        continue
+                    prepared = prepare(chunk.rows, self.resolver, self.tag_ids, self.submitter)
+                    stored = threads.submit(partial(self.store_alone, prepared))
+                    pending.append((chunk.rows, stored))
+                    while len(pending) > writers:
+                        self.collect(*pending.popleft())
+                while pending:
+                    self.collect(*pending.popleft())
+            finally:
+                # Stopped by an error: what the writers stored is kept, so it is counted.
+                for _, stored in pending:
+                    if stored.exception() is None:
+                        created, skipped = stored.result()
+                        self.report.created += created
+                        self.report.skipped += skipped
+        self.progress(self.report)
 
-    def write_tags(self, rows: list[NoteRow], note_ids: dict[str, int]) -> None:
-        wanted = {name.lower(): name for row in rows for name in row.tags}
-        unknown = [name for key, name in wanted.items() if key not in self.tag_ids]
-        if unknown:
-            self.tag_ids.update({tag.name.lower(): tag.pk for tag in tags_named(unknown)})
-        pairs = [
-            (note_ids[row.external_id], self.tag_ids[name.lower()])
-            for row in rows
-            for name in row.tags
-        ]
-        insert_rows(Note.tags.through, ("note_id", "tag_id"), pairs)
+    def store_alone(self, prepared: Prepared) -> tuple[int, int]:
+        with transaction.atomic():
+            return store(prepared, look_first=self.checking)
+
+    def collect(self, batch: list[NoteRow], stored: Future[tuple[int, int]]) -> None:
+        try:
+            created, skipped = stored.result()
+        except IntegrityError:
+            # Refused whole (a stored note): this batch again, here, looking first.
+            self.checking = True
+            self.flush(batch)
+            return
+        self.report.created += created
+        self.report.skipped += skipped
+        self.progress(self.report)
