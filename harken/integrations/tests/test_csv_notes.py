@@ -11,10 +11,11 @@ from harken.audit.models import AuditEvent
 from harken.customers.models import Company, CompanyDomain, Person
 from harken.features.models import Tag
 from harken.inbox.models import Note, Source
-from harken.integrations.actions import do_create_import
+from harken.integrations.actions import PROGRESS_EVERY, _progress_saver, do_create_import
 from harken.integrations.csv import notes
 from harken.integrations.csv.notes import NoteImport, row_hash
 from harken.integrations.csv.reader import CsvFileError, open_table
+from harken.integrations.csv.report import Report
 from harken.integrations.models import ImportJob, ImportStatus
 from harken.integrations.tests.helpers import FIDER, errors_by_row, run_import
 from harken.lib.errors import NotAllowed
@@ -400,3 +401,14 @@ def test_a_rows_hash_stays_the_one_earlier_imports_stored() -> None:
     expected = "sha256:bd9f8939432fc4c6e40e9afec4709b55fe1873ff869d828075a01733b10ccbbf"
     assert row_hash(cells) == expected
     assert row_hash(dict(reversed(cells.items()))) == expected
+
+
+def test_a_jobs_progress_is_saved_at_most_twice_a_second(contributor: User) -> None:
+    assert PROGRESS_EVERY <= 1.0  # the import page polls every second or two
+    job = do_create_import(contributor, "notes", "f.csv", GOOD.encode(), background=False)
+    save = _progress_saver(job.pk)
+    save(Report(processed=2000))
+    save(Report(processed=4000))  # right after the first: not saved
+    job.refresh_from_db()
+    assert job.processed_rows == 2000
+    assert job.progress_at is not None
