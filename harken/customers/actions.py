@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -8,6 +7,7 @@ from django.db import IntegrityError, transaction
 from harken.accounts.access import require_role
 from harken.accounts.models import Role, User
 from harken.audit.actions import audit, diff, snapshot
+from harken.customers.domains import normalize_domain, normalize_email
 from harken.customers.models import Company, CompanyDomain, Deployment, Person
 from harken.lib.compiled import Compiled
 from harken.lib.errors import ActionError
@@ -38,7 +38,6 @@ FREEMAIL = frozenset(
         "zoho.com",
     ]
 )
-_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 COMPANY_FIELDS = (
     "name",
     "arr",
@@ -51,24 +50,6 @@ COMPANY_FIELDS = (
     "advisory_board",
     "custom_fields",
 )
-
-
-def normalize_domain(raw: str) -> str:
-    domain = raw.strip().lower().removeprefix("https://").removeprefix("http://")
-    domain = domain.split("/")[0].removeprefix("www.")
-    if not _DOMAIN.match(domain):
-        raise ActionError(
-            f"{raw!r} is not a domain name: give one like example.com.", field="domain"
-        )
-    return domain
-
-
-def normalize_email(raw: str, field: str = "email") -> str:
-    """How a person's email is stored and looked up: stripped, lower case."""
-    email = raw.strip().lower()
-    if "@" not in email or len(email) > 254:
-        raise ActionError(f"{email!r} is not an email address.", field=field)
-    return email
 
 
 def company_for_domain(domain: str) -> Company | None:

@@ -19,8 +19,8 @@ from harken.customers.actions import (
     do_add_company_domain,
     do_update_company,
     do_upsert_company,
-    normalize_domain,
 )
+from harken.customers.domains import normalize_domain
 from harken.customers.forms import CompanyForm, DomainForm, NewCompanyForm
 from harken.customers.models import Company
 from harken.customers.queries import (

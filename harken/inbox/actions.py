@@ -18,15 +18,8 @@ from harken.customers.actions import do_upsert_person
 from harken.customers.models import Company, Person
 from harken.features.models import Area, Feature, Tag
 from harken.inbox.choices import forget_choices
-from harken.inbox.models import (
-    IMPORTANCE_WEIGHT,
-    WHY_FIELDS,
-    Importance,
-    Link,
-    Note,
-    NoteState,
-    Source,
-)
+from harken.inbox.models import IMPORTANCE_WEIGHT, Importance, Link, Note, NoteState, Source
+from harken.inbox.why import WHY_FIELDS
 from harken.lib.compiled import Compiled, insert
 from harken.lib.errors import ActionError
 from harken.notify.actions import notify

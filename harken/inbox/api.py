@@ -24,9 +24,10 @@ from harken.inbox.actions import (
     ingest_note_tagged,
     stored_out_of_sight,
 )
-from harken.inbox.models import WHY_FIELDS, Note
+from harken.inbox.models import Note
 from harken.inbox.queries import InboxFilters, inbox_page, linked_features
 from harken.inbox.schemas import AssignIn, NoteFilters, NoteIn, NoteOut, NotePage, StateIn, TagsIn
+from harken.inbox.why import WHY_FIELDS
 from harken.lib.errors import NotFound
 from harken.lib.paging import Page
 from harken.lib.prefetch import know_related, loaded

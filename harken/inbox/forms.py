@@ -9,7 +9,8 @@ from django.db import models
 
 from harken.customers.models import Company
 from harken.inbox.actions import IncomingNote
-from harken.inbox.models import WHY_FIELDS, Note, Source
+from harken.inbox.models import Note, Source
+from harken.inbox.why import WHY_FIELDS
 
 PRIORITY_ERROR = "How important it is to them is a number from 1 (barely) to 10 (a must)."
 MAX_LINKS = 20

@@ -22,8 +22,8 @@ from django.utils import timezone
 from harken.accounts.access import require_role
 from harken.accounts.models import Role, User
 from harken.audit.actions import audit_each
-from harken.customers.actions import normalize_email
 from harken.customers.bulk import people_for_emails
+from harken.customers.domains import normalize_email
 from harken.customers.models import Company, Person
 from harken.features.models import Tag
 from harken.inbox.access import may_see_note

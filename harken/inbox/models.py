@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from harken.customers.models import Company, Person
 from harken.features.models import Feature, Tag
+from harken.inbox.why import WHY_FIELDS
 
 
 class Source(models.TextChoices):
@@ -47,17 +48,6 @@ IMPORTANCE_WEIGHT = {
     Importance.IMPORTANT: 2.0,
     Importance.CRITICAL: 4.0,
 }
-
-# The experience-report fields: the "why" behind a request filed for a customer.
-WHY_FIELDS = (
-    "wanted_to_do",
-    "actually_did",
-    "why_not_great",
-    "why_interested",
-    "problem",
-    "workaround",
-    "impact",
-)
 
 
 class Note(models.Model):

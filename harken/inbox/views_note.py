@@ -30,9 +30,10 @@ from harken.inbox.actions import (
     do_unlink_note,
 )
 from harken.inbox.forms import why_label
-from harken.inbox.models import WHY_FIELDS, Importance, Note, NoteState
+from harken.inbox.models import Importance, Note, NoteState
 from harken.inbox.queries import next_new_note, note_history, note_links, teammates
 from harken.inbox.views_common import is_htmx
+from harken.inbox.why import WHY_FIELDS
 from harken.lib.errors import ActionError, NotFound
 from harken.web.decorators import staff_page
 from harken.web.params import int_param

@@ -16,7 +16,7 @@ from harken.integrations.actions import (
     do_fail_abandoned_imports,
 )
 from harken.integrations.csv.companies import COMPANY_COLUMNS
-from harken.integrations.csv.notes import NOTE_COLUMNS
+from harken.integrations.csv.note_rows import NOTE_COLUMNS
 from harken.integrations.forms import ImportForm
 from harken.integrations.queries import recent_imports
 from harken.lib.errors import ActionError

@@ -22,6 +22,7 @@ import sys
 import threading
 from collections.abc import Generator, Iterable
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import Any
 
 
@@ -78,17 +79,24 @@ def read_ahead_in_process(target: str, *args: object) -> Generator[Any]:
     `target` is "module:function". The child is a fresh interpreter, never a fork of a
     process that holds database connections and threads, and it is started as this module
     rather than through multiprocessing's spawn, which would re-run the parent's main script.
-    It sets Django up with this process's settings as they are now (not by reading the
-    settings module and the environment again), then imports the function: its module may
-    import models, but it must not use the database. Arguments and items are pickled. The
-    child works at most one item ahead, blocked on the pipe. An exception raised while
-    producing is raised here at its place in the order; closing the generator ends the child.
+    It configures Django with this process's settings as they are now (not by reading the
+    settings module and the environment again) but does not load the apps, which took more
+    than half a second: the function's module must not import models, and must not use the
+    database. Arguments and items are pickled. The child works at most one item ahead,
+    blocked on the pipe. An exception raised while producing is raised here at its place in
+    the order; closing the generator ends the child.
     """
     args_in, args_out = os.pipe()
     items_in, items_out = os.pipe()
+    # The child must import this very copy of Harken: -P keeps the working directory (which
+    # may hold another checkout) off its path, and the path to this copy goes first.
+    here = str(Path(__file__).resolve().parents[2])
+    path = [here, *[p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(path)}
     child = subprocess.Popen(  # noqa: S603 - this interpreter, this module, two fd numbers
-        [sys.executable, "-m", __name__, str(args_in), str(items_out)],
+        [sys.executable, "-P", "-m", __name__, str(args_in), str(items_out)],
         pass_fds=(args_in, items_out),
+        env=env,
     )
     os.close(args_in)
     os.close(items_out)
@@ -138,11 +146,9 @@ def _produce_in_child(args_in: int, items_out: int) -> None:
         target, args, settings_ = receive.recv()
     send = Connection(items_out, readable=False)
     try:
-        import django
         from django.conf import settings
 
         settings.configure(**settings_)
-        django.setup()
         module, _, name = target.partition(":")
         produce = getattr(importlib.import_module(module), name)
         for item in produce(*args):

@@ -14,8 +14,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from harken.accounts.models import Role, User
-from harken.customers.actions import normalize_domain
 from harken.customers.bulk import company_ids_for_domains
+from harken.customers.domains import normalize_domain
 from harken.customers.models import Company, Deployment
 from harken.integrations.csv import values
 from harken.integrations.csv.reader import ColumnSpec, Table, cells_by_column

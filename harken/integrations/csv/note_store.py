@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection
 
 from harken.inbox.actions import tags_named
-from harken.inbox.models import WHY_FIELDS, Note, Source
+from harken.inbox.models import Note, Source
+from harken.inbox.why import WHY_FIELDS
 from harken.integrations.csv.resolve import Resolver
 from harken.lib.bulk import insert_rows, search_index_deferred
 
 if TYPE_CHECKING:
-    from harken.integrations.csv.notes import NoteRow
+    from harken.integrations.csv.note_rows import NoteRow
 
 _INSERTED: tuple[str, ...] = (
     "title",

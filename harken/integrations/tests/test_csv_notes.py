@@ -13,7 +13,8 @@ from harken.features.models import Tag
 from harken.inbox.models import Note, Source
 from harken.integrations.actions import PROGRESS_EVERY, _progress_saver, do_create_import
 from harken.integrations.csv import notes
-from harken.integrations.csv.notes import NoteImport, row_hash
+from harken.integrations.csv.note_rows import row_hash
+from harken.integrations.csv.notes import NoteImport
 from harken.integrations.csv.reader import CsvFileError, open_table
 from harken.integrations.csv.report import Report
 from harken.integrations.models import ImportJob, ImportStatus

@@ -124,3 +124,13 @@ def test_in_process_closing_ends_the_child(tmp_path: Path) -> None:
     # Ended and reaped: no such process any more.
     with pytest.raises(ProcessLookupError):
         os.kill(int(pid_file.read_text()), 0)
+
+
+def test_in_process_the_child_imports_this_harken_not_one_in_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    decoy = tmp_path / "harken"
+    decoy.mkdir()
+    (decoy / "__init__.py").write_text("raise ImportError('the wrong harken')\n")
+    monkeypatch.chdir(tmp_path)
+    assert list(read_ahead_in_process(f"{HERE}:numbers", 3)) == [0, 1, 2]
