@@ -7,6 +7,8 @@ one connection and must give the same results.
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from django.db import connection
 
@@ -76,17 +78,27 @@ def test_a_large_reimport_meeting_stored_notes_later_adds_nothing_twice(
     assert (again.created_count, again.skipped_count) == (0, 2500)
 
 
-def _backends() -> int:
+def _backend_pid() -> int:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
-        found: int = cursor.fetchone()[0]
-    return found
+        cursor.execute("SELECT pg_backend_pid()")
+        pid: int = cursor.fetchone()[0]
+    return pid
+
+
+def _live_pids() -> set[int]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pid FROM pg_stat_activity")
+        return {row[0] for row in cursor.fetchall()}
 
 
 @pytest.mark.skipif("connection.vendor != 'postgresql'")
 def test_writer_threads_close_their_connections() -> None:
-    before = _backends()
     with ConnectionThreads(2) as threads:
-        results = [threads.submit(_backends) for _ in range(6)]
-        assert max(r.result() for r in results) > before
-    assert _backends() == before
+        used = {threads.submit(_backend_pid).result() for _ in range(6)}
+        assert used <= _live_pids()
+        assert _backend_pid() not in used  # their own connections, not this thread's
+    # A backend leaves pg_stat_activity a moment after its client has closed the connection.
+    deadline = time.monotonic() + 10
+    while used & _live_pids() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not used & _live_pids()
