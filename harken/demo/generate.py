@@ -39,6 +39,7 @@ from harken.features.models import (
     Timeframe,
 )
 from harken.inbox.models import IMPORTANCE_WEIGHT, Importance, Link, Note, NoteState
+from harken.inbox.why import WHY_FIELDS
 from harken.lib.bulk import insert_rows, reset_sequences, search_index_deferred
 
 BATCH = 5000
@@ -550,13 +551,7 @@ NOTE_FIELDS = (
     "snoozed_until",
     "assignee_id",
     "confidential",
-    "wanted_to_do",
-    "actually_did",
-    "why_not_great",
-    "why_interested",
-    "problem",
-    "workaround",
-    "impact",
+    *WHY_FIELDS,
     "customer_priority",
     "links",
     "received_at",
