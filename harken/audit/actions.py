@@ -9,7 +9,7 @@ from django.db import models
 
 from harken.accounts.models import User
 from harken.audit.models import AuditEvent
-from harken.lib.compiled import insert
+from harken.lib.compiled import insert, insert_all
 
 
 def _plain(value: Any) -> Any:
@@ -58,10 +58,10 @@ def audit(
     return event
 
 
-def audit_each(
-    actor: User | None,
+def audit_by(
     action: str,
-    changed: Iterable[tuple[models.Model, Mapping[str, Any] | None]],
+    changed: Iterable[tuple[User | None, models.Model, Mapping[str, Any] | None]],
 ) -> None:
-    """One audit event per (object, changes), written in one statement: for batch actions."""
-    AuditEvent.objects.bulk_create([_event(actor, action, obj, ch) for obj, ch in changed])
+    """One audit event per (actor, object, changes), written in one statement: for batch
+    actions, whose changes may each be a different user's."""
+    insert_all([_event(actor, action, obj, ch) for actor, obj, ch in changed])

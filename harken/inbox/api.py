@@ -21,9 +21,9 @@ from harken.inbox.actions import (
     do_assign_note,
     do_set_note_state,
     do_set_note_tags,
-    ingest_note_tagged,
     stored_out_of_sight,
 )
+from harken.inbox.ingest_batch import file_note
 from harken.inbox.models import Note
 from harken.inbox.queries import InboxFilters, inbox_page, linked_features
 from harken.inbox.schemas import AssignIn, NoteFilters, NoteIn, NoteOut, NotePage, StateIn, TagsIn
@@ -93,11 +93,12 @@ def list_notes(request: HttpRequest, filters: Query[NoteFilters]) -> Page[Note]:
 def create_note(request: HttpRequest, payload: NoteIn) -> Status[Note]:
     """File a note; 201 when stored, 200 when its external_id was already stored for its source."""
     user = actor(request)
-    incoming = incoming_note(payload)
-    note, created, tags = ingest_note_tagged(user, incoming)
-    if created:
+    filed = file_note(user, incoming_note(payload))
+    note = filed.note
+    assert note is not None
+    if filed.created:
         # Its submitter may see it, and it holds its company and person already.
-        answers_as_new(note, tags)
+        answers_as_new(note, filed.tags)
         return Status(201, note)
     try:
         note = load_note(user, note.pk)

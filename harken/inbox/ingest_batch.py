@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from harken.accounts.access import require_role
 from harken.accounts.models import Role, User
-from harken.audit.actions import audit_each
+from harken.audit.actions import audit_by
 from harken.customers.bulk import people_for_emails
 from harken.customers.domains import normalize_email
 from harken.customers.models import Company, Person
@@ -30,12 +30,15 @@ from harken.inbox.access import may_see_note
 from harken.inbox.actions import (
     IncomingNote,
     check_incoming,
+    ingest_note_tagged,
     new_note,
     stored_out_of_sight,
     tags_named,
 )
 from harken.inbox.models import Note
+from harken.lib.compiled import Compiled, insert_all
 from harken.lib.errors import ActionError
+from harken.lib.group_commit import GroupCommit
 
 BATCH_LIMIT = 500
 
@@ -55,10 +58,17 @@ def ingest_notes(actor: User, incoming: Sequence[IncomingNote]) -> list[Outcome]
     require_role(actor, Role.CONTRIBUTOR, "file feedback")
     if len(incoming) > BATCH_LIMIT:
         raise ActionError(f"Send at most {BATCH_LIMIT} notes at a time.", field="notes")
+    return ingest_filed([(actor, note) for note in incoming])
+
+
+def ingest_filed(filed: Sequence[tuple[User, IncomingNote]]) -> list[Outcome]:
+    """`ingest_notes` for notes filed by several users (the API's group commit, where each
+    has passed `require_role` already): each note is theirs, as submitter and in the audit
+    log, and a stored note is shown to them by their own right to see it."""
     for attempt in (1, 2):
         try:
             with transaction.atomic():
-                return _Batch(actor, incoming).store()
+                return _Batch(filed).store()
         except IntegrityError:
             # A concurrent delivery stored some of the same (source, external_id) since we
             # looked: the second pass finds them stored.
@@ -67,16 +77,49 @@ def ingest_notes(actor: User, incoming: Sequence[IncomingNote]) -> list[Outcome]
     raise AssertionError("unreachable")
 
 
+def _file_alone(filed: tuple[User, IncomingNote]) -> Outcome:
+    note, created, tags = ingest_note_tagged(*filed)
+    return Outcome(note=note, created=created, tags=tags)
+
+
+# Notes filed by requests one process serves at once (its threads) are stored
+# together: see harken.lib.group_commit.
+_GROUPED = GroupCommit(_file_alone, ingest_filed, limit=BATCH_LIMIT)
+
+
+def file_note(actor: User, incoming: IncomingNote) -> Outcome:
+    """`ingest_note_tagged` for a request: stored alone, or with the notes of requests that
+    came while another was being stored. Refusals raise, as `ingest_note` raises them."""
+    require_role(actor, Role.CONTRIBUTOR, "file feedback")
+    outcome = _GROUPED((actor, incoming))
+    if outcome.error is not None:
+        raise outcome.error
+    return outcome
+
+
+# The people a batch names, with their companies: compiled once (harken.lib.compiled).
+_PEOPLE = Compiled(
+    lambda *emails: Person.objects.select_related("company").filter(email__in=emails).order_by()
+)
+
+
+def _fills(person: Person, name: str, company_id: int | None) -> bool:
+    """Whether `people_for_emails` would give a stored person this name or company."""
+    return bool(name and not person.name) or (person.company_id is None and company_id is not None)
+
+
 class _Batch:
-    def __init__(self, actor: User, incoming: Sequence[IncomingNote]) -> None:
-        self.actor = actor
-        self.incoming = incoming
-        self.outcomes = [Outcome() for _ in incoming]
+    def __init__(self, filed: Sequence[tuple[User, IncomingNote]]) -> None:
+        self.actors = [actor for actor, _ in filed]
+        self.incoming = [note for _, note in filed]
+        self.outcomes = [Outcome() for _ in filed]
         # Positions still to be stored; a repeat of an earlier (source, external_id) of the
         # same batch points at that earlier position instead.
         self.todo: list[int] = []
         self.repeats: dict[int, int] = {}
         self.emails: dict[int, str] = {}
+        # Notes stored before this batch, by the position that named them.
+        self.stored: dict[int, Note] = {}
 
     def store(self) -> list[Outcome]:
         self.check()
@@ -85,9 +128,19 @@ class _Batch:
         people = self.find_people(companies)
         self.insert(companies, people)
         for position, first in self.repeats.items():
-            earlier = self.outcomes[first]
-            self.outcomes[position] = Outcome(note=earlier.note, error=earlier.error)
+            self.outcomes[position] = self.repeat(position, first)
         return self.outcomes
+
+    def repeat(self, position: int, first: int) -> Outcome:
+        """A later note of the batch with the same (source, external_id) as `first`: it finds
+        the note `first` found or stored, if its own filer may see it."""
+        earlier = self.outcomes[first]
+        note = self.stored.get(first) or (earlier.note if earlier.created else None)
+        if note is None:
+            return Outcome(error=earlier.error)
+        if not may_see_note(self.actors[position], note):
+            return Outcome(error=stored_out_of_sight())
+        return Outcome(note=note)
 
     def refuse(self, position: int, error: ActionError) -> None:
         self.outcomes[position].error = error
@@ -121,8 +174,9 @@ class _Batch:
             stored = Note.objects.filter(source=source, external_id__in=list(positions))
             for note in stored.select_related("person", "company"):
                 found[positions[str(note.external_id)]] = note
+        self.stored = found
         for position, note in found.items():
-            if may_see_note(self.actor, note):
+            if may_see_note(self.actors[position], note):
                 self.outcomes[position].note = note
             else:
                 self.refuse(position, stored_out_of_sight())
@@ -142,20 +196,25 @@ class _Batch:
 
     def find_people(self, companies: dict[int, Company]) -> dict[str, Person]:
         wanted: dict[str, tuple[str, int | None]] = {}
+        # A new person is created by the first note to name them, and audited as theirs.
+        named_by: dict[str, User] = {}
         for position in self.todo:
             if position in self.emails:
                 note = self.incoming[position]
                 wanted.setdefault(self.emails[position], (note.person_name, note.company_id))
-        ids, created = people_for_emails(wanted)
-        people = Person.objects.in_bulk([person_id for person_id, _ in ids.values()])
-        missing = {c for _, c in ids.values() if c is not None and c not in companies}
-        companies.update(Company.objects.in_bulk(list(missing)))
-        by_email = {}
-        for email, (person_id, company_id) in ids.items():
-            person = people[person_id]
-            person.company = companies.get(company_id) if company_id is not None else None
-            by_email[email] = person
-        audit_each(self.actor, "person.created", [(by_email[e], {"email": e}) for e in created])
+                named_by.setdefault(self.emails[position], self.actors[position])
+        by_email = {person.email: person for person in _PEOPLE.all(*wanted)}
+        # Most notes name people stored already with nothing to fill in: one query for them.
+        change = {
+            email: wish
+            for email, wish in wanted.items()
+            if email not in by_email or _fills(by_email[email], *wish)
+        }
+        created: list[str] = []
+        if change:
+            _, created = people_for_emails(change)
+            by_email.update((person.email, person) for person in _PEOPLE.all(*change))
+        audit_by("person.created", [(named_by[e], by_email[e], {"email": e}) for e in created])
         return by_email
 
     def insert(self, companies: dict[int, Company], people: dict[str, Person]) -> None:
@@ -166,9 +225,8 @@ class _Batch:
             person = people.get(self.emails.get(position, ""))
             company = companies.get(incoming.company_id) if incoming.company_id else None
             company = company or (person.company if person else None)
-            notes.append(new_note(incoming, self.actor, person, company, now))
-        # PostgreSQL and SQLite (3.35+) both hand back the new ids.
-        Note.objects.bulk_create(notes)
+            notes.append(new_note(incoming, self.actors[position], person, company, now))
+        insert_all(notes)  # bulk_create, compiled once: groups of a few notes are common
         names = [name for p in self.todo for name in self.incoming[p].tags]
         tags = {t.name.lower(): t for t in tags_named(names)} if names else {}
         through: list[Any] = []
@@ -178,5 +236,5 @@ class _Batch:
             mine = [tags[name] for name in sorted(wanted) if name in tags]
             through.extend(Note.tags.through(note_id=note.pk, tag_id=tag.pk) for tag in mine)
             self.outcomes[position] = Outcome(note=note, created=True, tags=mine)
-        Note.tags.through.objects.bulk_create(through)
-        audit_each(self.actor, "note.created", [(n, {"source": n.source}) for n in notes])
+        insert_all(through)
+        audit_by("note.created", [(n.submitter, n, {"source": n.source}) for n in notes])

@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from harken.accounts.models import ApiToken, User
 from harken.audit.models import AuditEvent
 from harken.customers.models import Company, Person
-from harken.lib.compiled import Compiled, _kept, insert
+from harken.lib import compiled
+from harken.lib.compiled import Compiled, _kept, insert, insert_all
 
 PERSON = Compiled(lambda email: Person.objects.select_related("company").filter(email=email))
 TOKEN = Compiled(lambda digest: ApiToken.objects.select_related("user").filter(digest=digest))
@@ -102,3 +103,34 @@ def test_insert_stores_what_save_stores(contributor: User) -> None:
     assert AuditEvent.objects.get(pk=slow.pk).changes == stored.changes
     with pytest.raises(ValueError, match="new instances only"):
         insert(stored)
+
+
+@pytest.mark.django_db
+def test_insert_all_stores_many_in_one_statement_with_their_ids_in_order(
+    contributor: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events = [AuditEvent(actor=contributor, action=f"x.{i}", object_type="t") for i in range(5)]
+    with CaptureQueriesContext(connection) as queries:
+        insert_all(events)
+    assert len(queries) == 1
+    assert [AuditEvent.objects.get(pk=e.pk).action for e in events] == [f"x.{i}" for i in range(5)]
+    assert not any(e._state.adding for e in events)
+    # More values than one statement may bind: several statements, the ids still in order.
+    fields = len([f for f in AuditEvent._meta.concrete_fields if not f.primary_key])
+    monkeypatch.setattr(compiled, "MAX_PARAMS", fields * 2)
+    more = [AuditEvent(actor=None, action=f"y.{i}", object_type="t") for i in range(5)]
+    with CaptureQueriesContext(connection) as queries:
+        insert_all(more)
+    assert len(queries) == 3
+    assert [AuditEvent.objects.get(pk=e.pk).action for e in more] == [f"y.{i}" for i in range(5)]
+    with CaptureQueriesContext(connection) as queries:
+        insert_all([])
+    assert not queries
+    # Beyond COMPILE_UP_TO rows, bulk_create writes them, with the same result.
+    many = [AuditEvent(action=f"m.{i}", object_type="t") for i in range(compiled.COMPILE_UP_TO + 1)]
+    insert_all(many)
+    assert [AuditEvent.objects.get(pk=e.pk).action for e in many] == [
+        f"m.{i}" for i in range(compiled.COMPILE_UP_TO + 1)
+    ]
+    with pytest.raises(ValueError, match="all of one model"):
+        insert_all([AuditEvent(action="z", object_type="t"), contributor])

@@ -1,0 +1,119 @@
+"""Group commit: concurrent callers' writes stored together, by one of the callers.
+
+A web process serving several requests at once (its threads) files each request's
+note in a transaction of its own: eight or nine round trips to the database and about as many
+Django statements, per note. Stored together, a dozen statements serve a whole group. So the
+first caller to arrive writes its own item at once, alone, exactly as it would without this
+class; callers that arrive while it writes wait in line, and when it is done, the first of
+them writes every item in line in one go (`write_many`) and hands each waiting caller its
+result. Nothing is ever held back to wait for company: a lone caller (a sync worker, a test)
+always writes alone, and a group is just what piled up during the previous write.
+
+Each write runs in the writing caller's own thread, on its own database connection, as
+Django gives every thread one. If a group's write fails as a whole, every caller of that
+group writes its own item alone, so one caller's failure (or a bad item the group write
+did not foresee) is answered to that caller only, with the error it would have had alone.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+
+# What a waiting caller is told to do when it is woken.
+_DONE, _LEAD, _ALONE = "done", "lead", "alone"
+
+
+class _Caller[T, R]:
+    __slots__ = ("error", "group", "item", "result", "told", "woken")
+
+    def __init__(self, item: T) -> None:
+        self.item = item
+        self.woken = threading.Event()
+        self.told = ""
+        self.result: R | None = None
+        self.error: BaseException | None = None
+        self.group: list[_Caller[T, R]] = []
+
+    def tell(self, what: str) -> None:
+        self.told = what
+        self.woken.set()
+
+
+class GroupCommit[T, R]:
+    """`commit = GroupCommit(write_one, write_many); result = commit(item)` from any thread.
+
+    `write_one(item)` stores one item and answers its result (or raises, to its caller).
+    `write_many(items)` stores two or more in one transaction and answers their results in
+    order; an exception from it makes each caller of the group call `write_one` instead.
+    Groups hold at most `limit` items.
+    """
+
+    def __init__(
+        self,
+        write_one: Callable[[T], R],
+        write_many: Callable[[Sequence[T]], list[R]],
+        limit: int = 100,
+    ) -> None:
+        if limit < 2:
+            raise ValueError("a group holds at least two items")
+        self.write_one = write_one
+        self.write_many = write_many
+        self.limit = limit
+        self._lock = threading.Lock()
+        self._writing = False
+        self._line: list[_Caller[T, R]] = []
+
+    def __call__(self, item: T) -> R:
+        me: _Caller[T, R] = _Caller(item)
+        with self._lock:
+            if self._writing:
+                self._line.append(me)
+            else:
+                self._writing = True
+                me.told = _LEAD
+                me.group = [me]
+        if not me.told:
+            me.woken.wait()
+        if me.told == _LEAD:
+            self._lead(me)
+        if me.told == _ALONE:
+            return self.write_one(item)
+        if me.error is not None:
+            raise me.error
+        return me.result  # type: ignore[return-value]
+
+    def _lead(self, me: _Caller[T, R]) -> None:
+        """Write `me.group`, hand the line to its next writer, and wake the group."""
+        group = me.group
+        try:
+            if len(group) == 1:
+                try:
+                    me.result = self.write_one(me.item)
+                except Exception as error:  # its caller's to handle, as if it wrote alone
+                    me.error = error
+                me.told = _DONE
+            else:
+                results = self.write_many([c.item for c in group])
+                for caller, result in zip(group, results, strict=True):
+                    caller.result = result
+                    caller.told = _DONE
+        except Exception:  # noqa: S110 - the group failed as a whole: each caller retries alone
+            pass
+        finally:
+            self._pass_on()
+            for caller in group:
+                if caller.told != _DONE:
+                    caller.told = _ALONE
+                if caller is not me:
+                    caller.woken.set()
+
+    def _pass_on(self) -> None:
+        with self._lock:
+            if not self._line:
+                self._writing = False
+                return
+            group, self._line = self._line[: self.limit], self._line[self.limit :]
+        nxt = group[0]
+        nxt.group = group
+        nxt.tell(_LEAD)
