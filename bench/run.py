@@ -4,7 +4,8 @@
         .venv/bin/python bench/run.py --sizes 100000,1000000
 
 It (re)creates the benchmark database for each size, so point it at a database you can lose.
-Figures: API note creation per second under concurrent load (gunicorn, real HTTP), one note
+Figures: API note creation per second under concurrent load (served as `harken serve` serves
+it: granian, real HTTP), one note
 per request and in batches of 100 (POST /api/v1/notes/batch), CSV import
 rows per second, and p50/p95 of the inbox's first page, a filtered inbox page, the feature
 board and a company page, measured in-process through Django's full request stack.
@@ -20,11 +21,15 @@ import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
+
+from loadgen import request_bytes, run_load  # bench/loadgen.py, beside this script
+
+from harken.web.management.commands.serve import THREADS, web_server
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -99,45 +104,23 @@ def _note(n: int, i: int) -> dict[str, Any]:
     }
 
 
-def _load_worker(
-    port: int, token: str, seconds: float, threads: int, batch: int = 0
-) -> list[float]:
-    """One client process: `threads` keep-alive connections posting notes for `seconds`.
+def _requests(token: str, batch: int) -> Callable[[int], bytes]:
+    """Request i's bytes: one note, or `batch` notes for /notes/batch."""
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
-    With `batch`, each request files that many notes through /notes/batch; the latencies
-    list then holds one entry per note, so its length counts notes either way."""
-    from concurrent.futures import ThreadPoolExecutor
+    def make(i: int) -> bytes:
+        if batch:
+            notes = [_note(0, i * batch + k) for k in range(batch)]
+            return request_bytes(
+                "/api/v1/notes/batch", json.dumps({"notes": notes}).encode(), headers
+            )
+        return request_bytes("/api/v1/notes", json.dumps(_note(0, i)).encode(), headers)
 
-    deadline = time.perf_counter() + seconds
-
-    def loop(n: int) -> list[float]:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-        latencies = []
-        i = 0
-        while time.perf_counter() < deadline:
-            i += 1
-            if batch:
-                notes = [_note(n, i * batch + k) for k in range(batch)]
-                path, body, expect = "/api/v1/notes/batch", json.dumps({"notes": notes}), 200
-            else:
-                path, body, expect = "/api/v1/notes", json.dumps(_note(n, i)), 201
-            t0 = time.perf_counter()
-            conn.request("POST", path, body=body, headers=headers)
-            response = conn.getresponse()
-            response.read()
-            if response.status != expect:
-                raise RuntimeError(f"API answered {response.status}")
-            latencies.extend([time.perf_counter() - t0] * max(batch, 1))
-        conn.close()
-        return latencies
-
-    with ThreadPoolExecutor(threads) as pool:
-        return [lat for part in pool.map(loop, range(threads)) for lat in part]
+    return make
 
 
 def bench_api(
-    url: str, seconds: float, concurrency: int, web_workers: int, batch: int = 0
+    url: str, seconds: float, concurrency: int, web_workers: int, threads: int, batch: int = 0
 ) -> dict[str, Any]:
     env = bench_env(url)
     token = subprocess.run(
@@ -150,18 +133,7 @@ def bench_api(
     ).stdout.strip()
     port = 8765
     server = subprocess.Popen(
-        [
-            str(BIN / "gunicorn"),
-            "harken.wsgi:application",
-            "-b",
-            f"127.0.0.1:{port}",
-            "-w",
-            str(web_workers),
-            "--access-logfile",
-            "-",
-            "--log-level",
-            "warning",
-        ],
+        web_server("127.0.0.1", port, web_workers, threads),
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -173,31 +145,26 @@ def bench_api(
                 break
             except OSError:
                 time.sleep(0.1)
-        _load_worker(port, token, 1.0, 2)  # warm up every worker's connection and imports
-        procs = 2
+        make = _requests(token, batch)
+        status = 200 if batch else 201
+        # Enough distinct requests for the run: notes without an external_id are all new.
+        count = 500 if batch else 20_000
+        run_load(port, make, count // 10, 2, 1.0, status)  # warm up workers and imports
         started = time.perf_counter()
-        with ProcessPoolExecutor(procs) as pool:
-            parts = list(
-                pool.map(
-                    _load_worker,
-                    [port] * procs,
-                    [token] * procs,
-                    [seconds] * procs,
-                    [concurrency // procs] * procs,
-                    [batch] * procs,
-                )
-            )
+        latencies = run_load(port, make, count, concurrency, seconds, status)
         elapsed = time.perf_counter() - started
     finally:
         server.terminate()
         server.wait()
-    latencies = sorted(lat for part in parts for lat in part)
+    latencies.sort()
+    notes = len(latencies) * max(batch, 1)
     return {
-        "notes_per_second": round(len(latencies) / elapsed, 1),
-        "notes": len(latencies),
+        "notes_per_second": round(notes / elapsed, 1),
+        "notes": notes,
         "notes_per_request": max(batch, 1),
         "concurrency": concurrency,
         "web_workers": web_workers,
+        "threads": threads,
         "p50_ms": round(1000 * latencies[len(latencies) // 2], 2),
         "p95_ms": round(1000 * latencies[int(len(latencies) * 0.95)], 2),
     }
@@ -251,7 +218,8 @@ def main() -> None:
     parser.add_argument("--features", type=int, default=2_000)
     parser.add_argument("--api-seconds", type=float, default=15)
     parser.add_argument("--concurrency", type=int, default=16)
-    parser.add_argument("--web-workers", type=int, default=3)
+    parser.add_argument("--web-workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=THREADS, help="per web process")
     parser.add_argument("--batch-size", type=int, default=100, help="notes per batch request")
     parser.add_argument("--import-rows", type=int, default=200_000)
     parser.add_argument("--repeat", type=int, default=100)
@@ -270,10 +238,12 @@ def main() -> None:
     }
     reset_database(url)
     generate(url, 10_000, 1_000, 200)
-    report["api_create"] = bench_api(url, args.api_seconds, args.concurrency, args.web_workers)
+    report["api_create"] = bench_api(
+        url, args.api_seconds, args.concurrency, args.web_workers, args.threads
+    )
     # Batches need fewer connections to keep the workers busy: each request is 100 notes.
     report["api_create_batch"] = bench_api(
-        url, args.api_seconds, 4, args.web_workers, args.batch_size
+        url, args.api_seconds, 4, args.web_workers, args.threads, args.batch_size
     )
     report["csv_import"] = bench_import(url, args.import_rows)
     report["pages"] = {}

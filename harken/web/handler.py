@@ -15,6 +15,8 @@ from typing import Any
 from django.conf import settings
 from django.core.handlers.base import BaseHandler
 from django.core.handlers.wsgi import WSGIHandler
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 
 API_PREFIX = "/api/"
 # The API's docs are a page for people: rendered with the site's templates, whose context
@@ -30,6 +32,14 @@ API_MIDDLEWARE = [
 
 class ApiChain(BaseHandler):
     """Mix into a handler class to build it with API_MIDDLEWARE."""
+
+    def get_response(self, request: HttpRequest) -> HttpResponseBase:
+        response = super().get_response(request)
+        # The site's chain sizes answers in CommonMiddleware; without a size, the web server
+        # sends the API's answers in chunks, which every client must then reassemble.
+        if not response.streaming and not response.has_header("Content-Length"):
+            response.headers["Content-Length"] = str(len(response.content))  # type: ignore[attr-defined]
+        return response
 
     def load_middleware(self, is_async: bool = False) -> None:
         # BaseHandler builds its chain from settings.MIDDLEWARE; lend it the API's list for

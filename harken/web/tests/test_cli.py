@@ -166,7 +166,7 @@ def test_serve_runs_web_and_worker_and_stops_both_on_sigterm(
 ) -> None:
     process, port = served
     children = children_of(process.pid)
-    assert len(children) == 2  # gunicorn and the worker
+    assert len(children) == 2  # the web server and the worker
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/harken/harken.css") as css:
         assert css.status == 200
     queued = harken(data_dir, "shell", "-v", "0", "-c", QUEUE_IMPORT)
@@ -185,7 +185,7 @@ def test_serve_runs_web_and_worker_and_stops_both_on_sigterm(
 
 def test_serve_exits_when_a_child_dies(served: tuple[subprocess.Popen[str], int]) -> None:
     process, _ = served
-    gunicorn, worker = children_of(process.pid)
+    web, worker = children_of(process.pid)
     os.kill(worker, signal.SIGKILL)
     assert process.wait(timeout=40) != 0
-    assert not Path(f"/proc/{gunicorn}").exists()
+    assert not Path(f"/proc/{web}").exists()

@@ -84,9 +84,12 @@ def test_api_requests_work_without_session_or_csrf_and_keep_security_headers(
     assert headers["x-content-type-options"] == ["nosniff"]
     assert "set-cookie" not in headers
     assert "cookie" not in headers.get("vary", [""])[0].lower()
+    # Sized, as the site's pages are: a keep-alive client needs no chunked encoding.
+    assert headers["content-length"] == [str(len(content))]
 
     status, headers, content = _call("GET", "/api/v1/notes", auth)
     assert status == 200
+    assert headers["content-length"] == [str(len(content))]
     assert [n["title"] for n in json.loads(content)["items"]] == ["Export to PDF"]
 
     # No token: the API's own error shape, never a login redirect.
