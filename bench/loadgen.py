@@ -51,6 +51,12 @@ def _response_length(buffer: bytearray) -> int:
     raise RuntimeError("the server answered without a Content-Length or chunks")
 
 
+def _connect(port: int) -> socket.socket:
+    sock = socket.create_connection(("127.0.0.1", port))
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return sock
+
+
 def run_load(
     port: int,
     make: Callable[[int], bytes],
@@ -75,10 +81,8 @@ def run_load(
         sent += 1
 
     for _ in range(connections):
-        sock = socket.create_connection(("127.0.0.1", port))
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        conn = _Connection(sock)
-        selector.register(sock, selectors.EVENT_READ, conn)
+        conn = _Connection(_connect(port))
+        selector.register(conn.sock, selectors.EVENT_READ, conn)
         send(conn)
     deadline = time.perf_counter() + seconds
     open_connections = connections
@@ -96,6 +100,13 @@ def run_load(
                 continue
             if conn.buffer[8:13] != expected:
                 raise RuntimeError(f"the server answered {bytes(conn.buffer[:200])!r}")
+            # A server without keep-alive (gunicorn's sync workers) closes after answering.
+            head = bytes(conn.buffer[: conn.buffer.find(b"\r\n\r\n")]).lower()
+            if b"\r\nconnection: close" in head:
+                selector.unregister(conn.sock)
+                conn.sock.close()
+                conn.sock = _connect(port)
+                selector.register(conn.sock, selectors.EVENT_READ, conn)
             now = time.perf_counter()
             latencies.append(now - conn.started)
             del conn.buffer[: conn.expect]
