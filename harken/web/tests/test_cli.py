@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -10,6 +11,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from io import StringIO
 from pathlib import Path
 
@@ -102,6 +104,22 @@ QUEUE_IMPORT = (
     "job = do_create_import(None, 'notes', 'f.csv', b'title\\nFrom the worker\\n'); "
     "print(job.pk)"
 )
+FILERS = (
+    "from harken.accounts.actions import do_create_token, do_create_user; "
+    "from harken.accounts.models import Role, TokenScope; "
+    "users = [do_create_user(None, n, n + '@harken.test', Role.CONTRIBUTOR) "
+    "for n in ('filer1', 'filer2')]; "
+    "print(*[do_create_token(None, u, 'load', TokenScope.WRITE)[1] for u in users])"
+)
+# Other tests on this module's database file notes too: count the filers' own.
+FILED = (
+    "from harken.inbox.models import Note; from harken.audit.models import AuditEvent; "
+    "mine = Note.objects.filter(submitter__username__startswith='filer'); "
+    "print(mine.count(), "
+    "mine.filter(title__startswith='filer1').exclude(submitter__username='filer1').count(), "
+    "AuditEvent.objects.filter(action='note.created', actor__username__startswith='filer')"
+    ".count())"
+)
 JOB_STATUS = (
     "from harken.integrations.models import ImportJob; "
     "job = ImportJob.objects.get(pk={pk}); print(job.status, job.created_count)"
@@ -189,3 +207,32 @@ def test_serve_exits_when_a_child_dies(served: tuple[subprocess.Popen[str], int]
     os.kill(worker, signal.SIGKILL)
     assert process.wait(timeout=40) != 0
     assert not Path(f"/proc/{web}").exists()
+
+
+def test_serve_stores_every_note_of_requests_filed_at_once(
+    data_dir: Path, served: tuple[subprocess.Popen[str], int]
+) -> None:
+    """Concurrent requests to one web process: stored together or alone, each exactly once
+    and as its own filer's (harken.lib.group_commit), here on the embedded SQLite."""
+    _, port = served
+    made = harken(data_dir, "shell", "-v", "0", "-c", FILERS)
+    assert made.returncode == 0, made.stderr
+    tokens = made.stdout.split()
+
+    def file(i: int) -> tuple[int, str]:
+        who = i % 2
+        body = json.dumps({"title": f"filer{who + 1} note {i}", "tags": ["load"]}).encode()
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/v1/notes",
+            data=body,
+            headers={"Authorization": f"Bearer {tokens[who]}", "Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=60) as answer:  # noqa: S310 - http:// only
+            note = json.loads(answer.read())
+            return answer.status, note["title"]
+
+    with ThreadPoolExecutor(12) as pool:
+        answers = list(pool.map(file, range(120)))
+    assert answers == [(201, f"filer{i % 2 + 1} note {i}") for i in range(120)]
+    filed = harken(data_dir, "shell", "-v", "0", "-c", FILED)
+    assert filed.stdout.split() == ["120", "0", "120"]
