@@ -20,24 +20,18 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 
-# What a waiting caller is told to do when it is woken.
-_DONE, _LEAD, _ALONE = "done", "lead", "alone"
-
 
 class _Caller[T, R]:
-    __slots__ = ("error", "group", "item", "result", "told", "woken")
+    __slots__ = ("done", "group", "item", "result", "woken")
 
     def __init__(self, item: T) -> None:
         self.item = item
         self.woken = threading.Event()
-        self.told = ""
-        self.result: R | None = None
-        self.error: BaseException | None = None
+        # Set for the caller that is to write: the items it writes, its own first.
         self.group: list[_Caller[T, R]] = []
-
-    def tell(self, what: str) -> None:
-        self.told = what
-        self.woken.set()
+        # Set, with `result`, when a group wrote this caller's item.
+        self.done = False
+        self.result: R | None = None
 
 
 class GroupCommit[T, R]:
@@ -71,42 +65,36 @@ class GroupCommit[T, R]:
                 self._line.append(me)
             else:
                 self._writing = True
-                me.told = _LEAD
                 me.group = [me]
-        if not me.told:
+        if not me.group:
+            # In line: woken to write a group, or when a group wrote (or failed to write) ours.
             me.woken.wait()
-        if me.told == _LEAD:
-            self._lead(me)
-        if me.told == _ALONE:
-            return self.write_one(item)
-        if me.error is not None:
-            raise me.error
-        return me.result  # type: ignore[return-value]
+        if len(me.group) == 1:
+            # Alone, exactly as without grouping: its errors are its own.
+            try:
+                return self.write_one(item)
+            finally:
+                self._pass_on()
+        if me.group:
+            self._write_group(me.group)
+        if me.done:
+            return me.result  # type: ignore[return-value]
+        return self.write_one(item)
 
-    def _lead(self, me: _Caller[T, R]) -> None:
-        """Write `me.group`, hand the line to its next writer, and wake the group."""
-        group = me.group
+    def _write_group(self, group: list[_Caller[T, R]]) -> None:
+        """Write the group's items together, hand the line on, and wake the rest of the
+        group; a caller left not done writes its own item alone."""
         try:
-            if len(group) == 1:
-                try:
-                    me.result = self.write_one(me.item)
-                except Exception as error:  # its caller's to handle, as if it wrote alone
-                    me.error = error
-                me.told = _DONE
-            else:
-                results = self.write_many([c.item for c in group])
-                for caller, result in zip(group, results, strict=True):
-                    caller.result = result
-                    caller.told = _DONE
+            results = self.write_many([c.item for c in group])
+            for caller, result in zip(group, results, strict=True):
+                caller.result = result
+                caller.done = True
         except Exception:  # noqa: S110 - the group failed as a whole: each caller retries alone
             pass
         finally:
             self._pass_on()
-            for caller in group:
-                if caller.told != _DONE:
-                    caller.told = _ALONE
-                if caller is not me:
-                    caller.woken.set()
+            for caller in group[1:]:  # the first is the writer itself
+                caller.woken.set()
 
     def _pass_on(self) -> None:
         with self._lock:
@@ -114,6 +102,5 @@ class GroupCommit[T, R]:
                 self._writing = False
                 return
             group, self._line = self._line[: self.limit], self._line[self.limit :]
-        nxt = group[0]
-        nxt.group = group
-        nxt.tell(_LEAD)
+        group[0].group = group
+        group[0].woken.set()
