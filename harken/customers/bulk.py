@@ -29,6 +29,12 @@ def company_ids_for_domains(domains: Iterable[str]) -> dict[str, int]:
     return {d: c for d, c in found.items() if d is not None}
 
 
+def fills(name: str, company_id: int | None, new_name: str, new_company: int | None) -> bool:
+    """Whether a stored person with this name and company gains `new_name` or `new_company`:
+    only where theirs is empty, as `do_upsert_person` does."""
+    return bool(new_name and not name) or (company_id is None and new_company is not None)
+
+
 def people_for_emails(wanted: dict[str, tuple[str, int | None]]) -> tuple[PeopleIds, list[str]]:
     """Make sure each email in `wanted` ({email: (name, company id)}) is a person.
 
@@ -47,7 +53,7 @@ def people_for_emails(wanted: dict[str, tuple[str, int | None]]) -> tuple[People
     for address, person_id, name, current in existing:
         new_name, new_company = wanted[address]
         company_id = current or new_company
-        if (new_name and not name) or company_id != current:
+        if fills(name, current, new_name, new_company):
             fill.append(Person(id=person_id, name=name or new_name[:200], company_id=company_id))
         people[address] = (person_id, company_id)
     if fill:

@@ -22,7 +22,7 @@ from django.utils import timezone
 from harken.accounts.access import require_role
 from harken.accounts.models import Role, User
 from harken.audit.actions import audit_by
-from harken.customers.bulk import people_for_emails
+from harken.customers.bulk import fills, people_for_emails
 from harken.customers.domains import normalize_email
 from harken.customers.models import Company, Person
 from harken.features.models import Tag
@@ -103,11 +103,6 @@ _PEOPLE = Compiled(
 )
 
 
-def _fills(person: Person, name: str, company_id: int | None) -> bool:
-    """Whether `people_for_emails` would give a stored person this name or company."""
-    return bool(name and not person.name) or (person.company_id is None and company_id is not None)
-
-
 class _Batch:
     def __init__(self, filed: Sequence[tuple[User, IncomingNote]]) -> None:
         self.actors = [actor for actor, _ in filed]
@@ -125,7 +120,7 @@ class _Batch:
         self.check()
         self.find_stored()
         companies = self.find_companies()
-        people = self.find_people(companies)
+        people = self.find_people()
         self.insert(companies, people)
         for position, first in self.repeats.items():
             self.outcomes[position] = self.repeat(position, first)
@@ -194,7 +189,7 @@ class _Batch:
         self.todo = [p for p in self.todo if self.outcomes[p].error is None]
         return companies
 
-    def find_people(self, companies: dict[int, Company]) -> dict[str, Person]:
+    def find_people(self) -> dict[str, Person]:
         wanted: dict[str, tuple[str, int | None]] = {}
         # A new person is created by the first note to name them, and audited as theirs.
         named_by: dict[str, User] = {}
@@ -208,7 +203,8 @@ class _Batch:
         change = {
             email: wish
             for email, wish in wanted.items()
-            if email not in by_email or _fills(by_email[email], *wish)
+            if email not in by_email
+            or fills(by_email[email].name, by_email[email].company_id, *wish)
         }
         created: list[str] = []
         if change:
