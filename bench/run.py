@@ -95,9 +95,9 @@ def generate(url: str, notes: int, companies: int, features: int) -> float:
 # --- API load -------------------------------------------------------------------------------
 
 
-def _note(n: int, i: int) -> dict[str, Any]:
+def _note(i: int) -> dict[str, Any]:
     return {
-        "title": f"Bulk export of dashboards #{n}-{i}",
+        "title": f"Bulk export of dashboards #{i}",
         "body": "We would like to export every dashboard to PDF on a schedule.",
         "person_email": f"user{i % 500}@bench-customer-{i % 50}.com",
         "tags": ["bench"],
@@ -110,11 +110,11 @@ def _requests(token: str, batch: int) -> Callable[[int], bytes]:
 
     def make(i: int) -> bytes:
         if batch:
-            notes = [_note(0, i * batch + k) for k in range(batch)]
+            notes = [_note(i * batch + k) for k in range(batch)]
             return request_bytes(
                 "/api/v1/notes/batch", json.dumps({"notes": notes}).encode(), headers
             )
-        return request_bytes("/api/v1/notes", json.dumps(_note(0, i)).encode(), headers)
+        return request_bytes("/api/v1/notes", json.dumps(_note(i)).encode(), headers)
 
     return make
 

@@ -22,9 +22,9 @@ from django.db.models.sql.compiler import SQLCompiler
 # Plans are kept for lookups of up to this many values; longer ones (an import's tags) are
 # rare and would each keep a statement of their own.
 KEEP_UP_TO = 16
-# Values bound in one INSERT, under SQLite's limit (32,766) and PostgreSQL's (65,535).
-MAX_PARAMS = 30_000
-# insert_all() writes up to this many rows itself, and hands more to bulk_create().
+# insert_all() writes up to this many rows itself, in one statement (16 rows of any model bind
+# far fewer values than SQLite's 32,766 or PostgreSQL's 65,535), and hands more to
+# bulk_create().
 COMPILE_UP_TO = 16
 
 
@@ -175,20 +175,15 @@ def insert_all(objs: Sequence[models.Model], alias: str = DEFAULT_DB_ALIAS) -> N
     plan = plans.get(model)
     if plan is None:
         plan = plans[model] = _Insert(model, connection)
-    per_statement = max(1, MAX_PARAMS // len(plan.fields))
-    for start in range(0, len(objs), per_statement):
-        rows = objs[start : start + per_statement]
-        params = [
-            f.get_db_prep_save(f.pre_save(obj, True), connection)
-            for obj in rows
-            for f in plan.fields
-        ]
-        with connection.cursor() as cursor:
-            cursor.execute(plan.sql(len(rows)), params)
-            ids = cursor.fetchall()
-        if len(ids) != len(rows):
-            raise AssertionError("the database answered a different number of ids")
-        for obj, (pk,) in zip(rows, ids, strict=True):
-            obj.pk = pk
-            obj._state.adding = False
-            obj._state.db = alias
+    params = [
+        f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in objs for f in plan.fields
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(plan.sql(len(objs)), params)
+        ids = cursor.fetchall()
+    if len(ids) != len(objs):
+        raise AssertionError("the database answered a different number of ids")
+    for obj, (pk,) in zip(objs, ids, strict=True):
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = alias
