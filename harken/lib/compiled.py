@@ -22,9 +22,8 @@ from django.db.models.sql.compiler import SQLCompiler
 # Plans are kept for lookups of up to this many values; longer ones (an import's tags) are
 # rare and would each keep a statement of their own.
 KEEP_UP_TO = 16
-# insert_all() writes up to this many rows itself, in one statement (16 rows of any model bind
-# far fewer values than SQLite's 32,766 or PostgreSQL's 65,535), and hands more to
-# bulk_create().
+# On SQLite, insert_all() writes up to this many rows itself, in one statement (16 rows of any
+# model bind far fewer values than SQLite's 32,766), and hands more to bulk_create().
 COMPILE_UP_TO = 16
 
 
@@ -141,12 +140,36 @@ class _Insert:
         quote = connection.ops.quote_name
         columns = ", ".join(quote(str(f.column)) for f in self.fields)
         # Names come from the model's meta, quoted; every value is bound.
-        self.head = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES "  # noqa: S608
+        self.head = f"INSERT INTO {quote(meta.db_table)} ({columns}) "
         self.row = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
         self.tail = f" RETURNING {quote(str(meta.pk.column))}"
+        # On PostgreSQL, one array per column, as Django's bulk_create binds them: the same
+        # statement for any number of rows, which psycopg converts once and PostgreSQL
+        # prepares once (VALUES lists of a few dozen columns are too long for psycopg to
+        # keep, and were parsed and planned anew each time). Fields of types without an
+        # array of their own keep to VALUES, as they do in Django.
+        self.unnest: str | None = None
+        if connection.vendor == "postgresql" and all(
+            _unnestable(f, connection) for f in self.fields
+        ):
+            arrays = ", ".join(f"(%s)::{_db_type(f, connection)}[]" for f in self.fields)
+            self.unnest = f"{self.head}SELECT * FROM UNNEST({arrays}){self.tail}"  # noqa: S608
 
-    def sql(self, rows: int) -> str:
-        return self.head + ", ".join([self.row] * rows) + self.tail
+    def values(self, rows: int) -> str:
+        return self.head + "VALUES " + ", ".join([self.row] * rows) + self.tail
+
+
+def _unnestable(field: models.Field[Any, Any], connection: BaseDatabaseWrapper) -> bool:
+    """Django's rule for binding a column as an array (its PostgreSQL SQLInsertCompiler)."""
+    target = field.target_field if isinstance(field, models.ForeignKey) else field
+    return target.get_internal_type() in connection.data_types and not hasattr(
+        field, "get_placeholder_sql"
+    )
+
+
+def _db_type(field: models.Field[Any, Any], connection: BaseDatabaseWrapper) -> str:
+    # Without its size (varchar, not varchar(300)), as Django does: nothing is cut short.
+    return str(field.db_type(connection)).split("(")[0]
 
 
 def insert(obj: models.Model, alias: str = DEFAULT_DB_ALIAS) -> None:
@@ -165,21 +188,25 @@ def insert_all(objs: Sequence[models.Model], alias: str = DEFAULT_DB_ALIAS) -> N
     model = type(objs[0])
     if any(type(obj) is not model or obj.pk is not None or not obj._state.adding for obj in objs):
         raise ValueError("insert() and insert_all() store new instances only, all of one model")
-    if len(objs) > COMPILE_UP_TO:
-        # Django's own statement binds one array a column on PostgreSQL: for many rows,
-        # quicker than our row-by-row VALUES, whose thousands of values psycopg reparses.
-        model._base_manager.using(alias).bulk_create(objs)
-        return
     connection = connections[alias]
     plans = _kept(alias)
     plan = plans.get(model)
     if plan is None:
         plan = plans[model] = _Insert(model, connection)
-    params = [
-        f.get_db_prep_save(f.pre_save(obj, True), connection) for obj in objs for f in plan.fields
+    if plan.unnest is None and len(objs) > COMPILE_UP_TO:
+        # Many rows of a VALUES list are thousands of values for psycopg to reparse; Django's
+        # bulk_create splits them into batches the database accepts.
+        model._base_manager.using(alias).bulk_create(objs)
+        return
+    rows = [
+        [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in plan.fields] for obj in objs
     ]
+    if plan.unnest is not None:
+        sql, params = plan.unnest, [list(column) for column in zip(*rows, strict=True)]
+    else:
+        sql, params = plan.values(len(objs)), [value for row in rows for value in row]
     with connection.cursor() as cursor:
-        cursor.execute(plan.sql(len(objs)), params)
+        cursor.execute(sql, params)
         ids = cursor.fetchall()
     if len(ids) != len(objs):
         raise AssertionError("the database answered a different number of ids")
