@@ -9,6 +9,14 @@ them writes every item in line in one go (`write_many`) and hands each waiting c
 result. Nothing is ever held back to wait for company: a lone caller (a sync worker, a test)
 always writes alone, and a group is just what piled up during the previous write.
 
+Under load that alone leaves groups small: when a group has been written, its callers' threads
+go back to serving, and the first request to come back finds nobody writing and writes its
+item alone while the rest pile up behind it, so writes of one alternate with groups. A caller
+may therefore announce itself while it prepares its item (`arriving()`: a request parsing
+its body), and a caller about to write alone first waits, for at most `patience` seconds,
+until every caller on its way has joined the line or gone elsewhere. A lone caller with
+nobody on the way never waits.
+
 Each write runs in the writing caller's own thread, on its own database connection, as
 Django gives every thread one. If a group's write fails as a whole, every caller of that
 group writes its own item alone, so one caller's failure (or a bad item the group write
@@ -18,7 +26,8 @@ did not foresee) is answered to that caller only, with the error it would have h
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 
 class _Caller[T, R]:
@@ -40,7 +49,8 @@ class GroupCommit[T, R]:
     `write_one(item)` stores one item and answers its result (or raises, to its caller).
     `write_many(items)` stores two or more in one transaction and answers their results in
     order; an exception from it makes each caller of the group call `write_one` instead.
-    Groups hold at most `limit` items.
+    Groups hold at most `limit` items. A writer waits at most `patience` seconds for the
+    callers `arriving()`.
     """
 
     def __init__(
@@ -48,15 +58,32 @@ class GroupCommit[T, R]:
         write_one: Callable[[T], R],
         write_many: Callable[[Sequence[T]], list[R]],
         limit: int = 100,
+        patience: float = 0.002,
     ) -> None:
         if limit < 2:
             raise ValueError("a group holds at least two items")
         self.write_one = write_one
         self.write_many = write_many
         self.limit = limit
+        self.patience = patience
         self._lock = threading.Lock()
+        self._came = threading.Condition(self._lock)
         self._writing = False
         self._line: list[_Caller[T, R]] = []
+        self._arriving = 0
+
+    @contextmanager
+    def arriving(self) -> Iterator[None]:
+        """Around a caller's work before it calls (or decides not to): a writer that would
+        write alone waits for it."""
+        with self._lock:
+            self._arriving += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._arriving -= 1
+                self._came.notify_all()
 
     def __call__(self, item: T) -> R:
         me: _Caller[T, R] = _Caller(item)
@@ -65,7 +92,11 @@ class GroupCommit[T, R]:
                 self._line.append(me)
             else:
                 self._writing = True
-                me.group = [me]
+                if self._arriving:
+                    # Callers on their way: write with them rather than alone before them.
+                    self._came.wait_for(lambda: not self._arriving, self.patience)
+                me.group = [me, *self._line[: self.limit - 1]]
+                del self._line[: self.limit - 1]
         if not me.group:
             # In line: woken to write a group, or when a group wrote (or failed to write) ours.
             me.woken.wait()
