@@ -8,7 +8,7 @@ from typing import Annotated, Any, ClassVar
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator, validate_email
 from ninja import Field, Schema
-from pydantic import AfterValidator, ConfigDict, ValidationInfo, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationInfo, field_validator
 
 # Ids are bounded so a huge number is a 400, not an overflow inside the database driver.
 MAX_ID = 2**63 - 1
@@ -69,7 +69,7 @@ def _clean(value: Any) -> Any:
     return value
 
 
-class Input(Schema):
+class Input(BaseModel):
     """Base of every request body: unknown fields are refused, so a typo is not silently lost."""
 
     model_config = ConfigDict(extra="forbid")

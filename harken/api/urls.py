@@ -18,6 +18,7 @@ from harken.customers.api import router as customers_router
 from harken.features.api import router as features_router
 from harken.inbox.api import router as inbox_router
 from harken.inbox.api_batch import router as batch_router
+from harken.inbox.api_fast import create_note
 from harken.inbox.api_links import router as links_router
 
 DESCRIPTION = """
@@ -46,6 +47,20 @@ def _json_405(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+# A view that answers some requests of a route itself, before Ninja: the response, or None
+# to let Ninja answer (harken.inbox.api_fast).
+FastPath = Callable[[NinjaAPI, HttpRequest], HttpResponse | None]
+
+
+def _fast_first(api: NinjaAPI, fast: FastPath, view: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        response = fast(api, request)
+        return view(request, *args, **kwargs) if response is None else response
+
+    return wrapper
+
+
 def _unknown_endpoint(request: HttpRequest, rest: str = "") -> HttpResponse:
     return error_response(UnknownEndpoint(request.path))
 
@@ -54,12 +69,16 @@ _unknown_endpoint.csrf_exempt = True  # type: ignore[attr-defined]
 
 
 class HarkenAPI(NinjaAPI):
-    """NinjaAPI whose 405s and unknown paths answer in the API's error shape too, and whose
-    OpenAPI document is built once per process."""
+    """NinjaAPI whose 405s and unknown paths answer in the API's error shape too, whose
+    OpenAPI document is built once per process, and whose `fast_paths` (by route) are tried
+    before Ninja's view of their route."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, fast_paths: dict[str, FastPath] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self._openapi_documents: dict[str, OpenAPISchema] = {}
+        self.fast_paths = fast_paths or {}
 
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
@@ -81,6 +100,9 @@ class HarkenAPI(NinjaAPI):
         for pattern in urls:
             if isinstance(pattern, URLPattern):
                 pattern.callback = _json_405(pattern.callback)
+                fast = self.fast_paths.get(str(pattern.pattern))
+                if fast is not None:
+                    pattern.callback = _fast_first(self, fast, pattern.callback)
         urls.append(re_path(r"^(?P<rest>.*)$", _unknown_endpoint))
         return urls
 
@@ -92,6 +114,7 @@ api = HarkenAPI(
     urls_namespace="api",
     auth=BearerToken(),
     parser=JsonParser(),
+    fast_paths={"notes": create_note},
 )
 install(api)
 # The batch path goes first: /notes/{note_id} would otherwise claim /notes/batch.

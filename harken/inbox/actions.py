@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, FloatField, Q, Sum, Value, When
@@ -88,6 +88,11 @@ def new_note(
     now: datetime,
 ) -> Note:
     """The note `incoming` becomes, not yet saved; `now` when it does not say when it came."""
+    received_at = incoming.received_at or now
+    if timezone.is_aware(received_at):
+        # In UTC, as the database gives it back: the answer to filing a note then reads as
+        # every later answer about it does.
+        received_at = received_at.astimezone(UTC)
     return Note(
         title=incoming.title.strip(),
         body=incoming.body,
@@ -100,7 +105,7 @@ def new_note(
         confidential=incoming.confidential,
         customer_priority=incoming.customer_priority,
         links=list(incoming.links),
-        received_at=incoming.received_at or now,
+        received_at=received_at,
         **{name: incoming.why.get(name, "") for name in WHY_FIELDS},
     )
 

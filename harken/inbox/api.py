@@ -21,9 +21,9 @@ from harken.inbox.actions import (
     do_assign_note,
     do_set_note_state,
     do_set_note_tags,
+    ingest_note_tagged,
     stored_out_of_sight,
 )
-from harken.inbox.ingest_batch import file_note
 from harken.inbox.models import Note
 from harken.inbox.queries import InboxFilters, inbox_page, linked_features
 from harken.inbox.schemas import AssignIn, NoteFilters, NoteIn, NoteOut, NotePage, StateIn, TagsIn
@@ -92,13 +92,13 @@ def list_notes(request: HttpRequest, filters: Query[NoteFilters]) -> Page[Note]:
 @router.post("/notes", response={200: NoteOut, 201: NoteOut, codes_4xx: ErrorOut})
 def create_note(request: HttpRequest, payload: NoteIn) -> Status[Note]:
     """File a note; 201 when stored, 200 when its external_id was already stored for its source."""
+    # A note stored new is usually answered by harken.inbox.api_fast before Ninja sees the
+    # request; what reaches here is mostly refusals and repeats of a stored external_id.
     user = actor(request)
-    filed = file_note(user, incoming_note(payload))
-    note = filed.note
-    assert note is not None
-    if filed.created:
+    note, created, tags = ingest_note_tagged(user, incoming_note(payload))
+    if created:
         # Its submitter may see it, and it holds its company and person already.
-        answers_as_new(note, filed.tags)
+        answers_as_new(note, tags)
         return Status(201, note)
     try:
         note = load_note(user, note.pk)

@@ -30,7 +30,6 @@ from harken.inbox.access import may_see_note
 from harken.inbox.actions import (
     IncomingNote,
     check_incoming,
-    ingest_note_tagged,
     new_note,
     stored_out_of_sight,
     tags_named,
@@ -38,7 +37,6 @@ from harken.inbox.actions import (
 from harken.inbox.models import Note
 from harken.lib.compiled import Compiled, insert_all
 from harken.lib.errors import ActionError
-from harken.lib.group_commit import GroupCommit
 
 BATCH_LIMIT = 500
 
@@ -62,9 +60,9 @@ def ingest_notes(actor: User, incoming: Sequence[IncomingNote]) -> list[Outcome]
 
 
 def ingest_filed(filed: Sequence[tuple[User, IncomingNote]]) -> list[Outcome]:
-    """`ingest_notes` for notes filed by several users (the API's group commit, where each
-    has passed `require_role` already): each note is theirs, as submitter and in the audit
-    log, and a stored note is shown to them by their own right to see it."""
+    """`ingest_notes` for notes filed by several users, each of whom may file already
+    (requests filed at once: harken.inbox.api_fast). Each note is theirs, as submitter and
+    in the audit log, and a stored note is shown to them by their own right to see it."""
     for attempt in (1, 2):
         try:
             with transaction.atomic():
@@ -75,26 +73,6 @@ def ingest_filed(filed: Sequence[tuple[User, IncomingNote]]) -> list[Outcome]:
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")
-
-
-def _file_alone(filed: tuple[User, IncomingNote]) -> Outcome:
-    note, created, tags = ingest_note_tagged(*filed)
-    return Outcome(note=note, created=created, tags=tags)
-
-
-# Notes filed by requests one process serves at once (its threads) are stored
-# together: see harken.lib.group_commit.
-_GROUPED = GroupCommit(_file_alone, ingest_filed, limit=BATCH_LIMIT)
-
-
-def file_note(actor: User, incoming: IncomingNote) -> Outcome:
-    """`ingest_note_tagged` for a request: stored alone, or with the notes of requests that
-    came while another was being stored. Refusals raise, as `ingest_note` raises them."""
-    require_role(actor, Role.CONTRIBUTOR, "file feedback")
-    outcome = _GROUPED((actor, incoming))
-    if outcome.error is not None:
-        raise outcome.error
-    return outcome
 
 
 # The people a batch names, with their companies: compiled once (harken.lib.compiled).

@@ -1,0 +1,97 @@
+"""POST /api/v1/notes without Ninja, for the requests that store a new note.
+
+Integrations file notes one request each, and for a filed note Ninja's layers cost about
+as much CPU as storing it: its own query for the bearer token, building the parameters,
+validating the answer against its schema. So the notes endpoint is tried here first
+(`HarkenAPI(fast_paths=...)`). A request is taken when it would be answered 201: a write
+token of someone who may file, JSON that `NoteIn` accepts, a note that is stored new. It is
+stored together with the notes of the other requests this process serves at the moment
+(harken.lib.group_commit), and their tokens are checked by one query in the same write.
+
+Every other request goes on to the Ninja view untouched: no or a bad token, a read-only
+token, a viewer, a body that is not JSON or breaks a field's rule, a repeat of a stored
+external_id, a note the inbox refuses. Nothing was stored for it here, so Ninja answers it
+exactly as it would have, in the API's one error shape. The parser, the schemas and the
+renderer are the API's own, and tests compare this path's answers with Ninja's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse
+from pydantic import ValidationError
+
+from harken.accounts.models import ApiToken, User
+from harken.api.auth import bearer, tokens_with_digests, touch
+from harken.inbox.actions import IncomingNote
+from harken.inbox.api import answers_as_new, incoming_note
+from harken.inbox.ingest_batch import BATCH_LIMIT, Outcome, ingest_filed
+from harken.inbox.schemas import NoteIn, NoteOut
+from harken.lib.errors import ActionError
+from harken.lib.group_commit import GroupCommit
+
+if TYPE_CHECKING:
+    from ninja import NinjaAPI
+
+
+def _filer(token: ApiToken | None) -> User | None:
+    """Who files with this token, if it may: a write token of a contributor or above."""
+    if token is None or not token.can_write or not token.user.can_file_notes:
+        return None
+    return token.user
+
+
+def file_by_token(filed: Sequence[tuple[str, IncomingNote]]) -> list[Outcome | None]:
+    """Store each note whose token (by digest) may file it: its outcome when stored new,
+    None for every other note (a token that may not file, a refusal, a stored repeat)."""
+    tokens = tokens_with_digests(digest for digest, _ in filed)
+    taken: list[tuple[int, User]] = []
+    for position, (digest, _) in enumerate(filed):
+        filer = _filer(tokens.get(digest))
+        if filer is not None:
+            taken.append((position, filer))
+    answers: list[Outcome | None] = [None] * len(filed)
+    if not taken:
+        return answers
+    touch({digest: tokens[digest] for digest, _ in (filed[p] for p, _ in taken)}.values())
+    outcomes = ingest_filed([(filer, filed[position][1]) for position, filer in taken])
+    for (position, _), outcome in zip(taken, outcomes, strict=True):
+        if outcome.created:
+            answers[position] = outcome
+    return answers
+
+
+def _file_alone(item: tuple[str, IncomingNote]) -> Outcome | None:
+    return file_by_token([item])[0]
+
+
+_FILED = GroupCommit(_file_alone, file_by_token, limit=BATCH_LIMIT)
+
+
+def file_with_token(digest: str, incoming: IncomingNote) -> Outcome | None:
+    """`file_by_token` for one request: stored alone, or with the notes of the requests that
+    came while another was being stored."""
+    return _FILED((digest, incoming))
+
+
+def create_note(api: NinjaAPI, request: HttpRequest) -> HttpResponse | None:
+    """The 201 Ninja's create_note would give, or None to let Ninja answer."""
+    if request.method != "POST":
+        return None
+    # While it reads its note, a note about to be stored alone waits to be stored with it.
+    with _FILED.arriving():
+        try:
+            digest = ApiToken.digest_of(bearer(request.headers.get("Authorization", "")))
+            data = api.parser.parse_body(request)
+            incoming = incoming_note(NoteIn.model_validate(data, context={"request": request}))
+        except (ActionError, RequestDataTooBig, ValidationError):
+            return None
+    outcome = file_with_token(digest, incoming)
+    if outcome is None or outcome.note is None:
+        return None
+    answers_as_new(outcome.note, outcome.tags)
+    answer = NoteOut.from_orm(outcome.note).model_dump()
+    return api.create_response(request, answer, status=201)
