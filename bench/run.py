@@ -217,7 +217,7 @@ def main() -> None:
     parser.add_argument("--companies", type=int, default=20_000)
     parser.add_argument("--features", type=int, default=2_000)
     parser.add_argument("--api-seconds", type=float, default=15)
-    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--web-workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=THREADS, help="per web process")
     parser.add_argument("--batch-size", type=int, default=100, help="notes per batch request")

@@ -82,14 +82,14 @@ def create_note(api: NinjaAPI, request: HttpRequest) -> HttpResponse | None:
     if request.method != "POST":
         return None
     # While it reads its note, a note about to be stored alone waits to be stored with it.
-    with _FILED.arriving():
+    with _FILED.arriving() as file:
         try:
             digest = ApiToken.digest_of(bearer(request.headers.get("Authorization", "")))
             data = api.parser.parse_body(request)
             incoming = incoming_note(NoteIn.model_validate(data, context={"request": request}))
         except (ActionError, RequestDataTooBig, ValidationError):
             return None
-    outcome = file_with_token(digest, incoming)
+        outcome = file((digest, incoming))
     if outcome is None or outcome.note is None:
         return None
     answers_as_new(outcome.note, outcome.tags)

@@ -12,7 +12,7 @@ always writes alone, and a group is just what piled up during the previous write
 Under load that alone leaves groups small: when a group has been written, its callers' threads
 go back to serving, and the first request to come back finds nobody writing and writes its
 item alone while the rest pile up behind it, so writes of one alternate with groups. A caller
-may therefore announce itself while it prepares its item (`arriving()`: a request parsing
+may therefore announce itself while it prepares its item (`arriving()`: a request reading
 its body), and a caller about to write alone first waits, for at most `patience` seconds,
 until every caller on its way has joined the line or gone elsewhere. A lone caller with
 nobody on the way never waits.
@@ -73,21 +73,40 @@ class GroupCommit[T, R]:
         self._arriving = 0
 
     @contextmanager
-    def arriving(self) -> Iterator[None]:
-        """Around a caller's work before it calls (or decides not to): a writer that would
-        write alone waits for it."""
+    def arriving(self) -> Iterator[Callable[[T], R]]:
+        """`with commit.arriving() as call: ...; result = call(item)`: while the caller
+        prepares its item, a writer that would write alone waits for it. `call` joins the
+        line and stops the wait for this caller at once, so no writer can leave between
+        the two; a caller that leaves the block without calling stops it too."""
+        came = False
+
+        def call(item: T) -> R:
+            nonlocal came
+            came = True
+            return self._call(item, arrived=True)
+
         with self._lock:
             self._arriving += 1
         try:
-            yield
+            yield call
         finally:
-            with self._lock:
-                self._arriving -= 1
-                self._came.notify_all()
+            if not came:
+                with self._lock:
+                    self._gone()
 
     def __call__(self, item: T) -> R:
+        return self._call(item, arrived=False)
+
+    def _gone(self) -> None:
+        # Under the lock: one caller fewer on its way.
+        self._arriving -= 1
+        self._came.notify_all()
+
+    def _call(self, item: T, arrived: bool) -> R:
         me: _Caller[T, R] = _Caller(item)
         with self._lock:
+            if arrived:
+                self._gone()
             if self._writing:
                 self._line.append(me)
             else:

@@ -118,7 +118,7 @@ def test_insert_all_stores_many_in_one_statement_with_their_ids_in_order(
     with CaptureQueriesContext(connection) as queries:
         insert_all([])
     assert not queries
-    # Beyond COMPILE_UP_TO rows, bulk_create writes them, with the same result.
+    # Beyond COMPILE_UP_TO rows, bulk_create writes them on SQLite, with the same result.
     many = [AuditEvent(action=f"m.{i}", object_type="t") for i in range(compiled.COMPILE_UP_TO + 1)]
     insert_all(many)
     assert [AuditEvent.objects.get(pk=e.pk).action for e in many] == [
@@ -126,3 +126,29 @@ def test_insert_all_stores_many_in_one_statement_with_their_ids_in_order(
     ]
     with pytest.raises(ValueError, match="all of one model"):
         insert_all([AuditEvent(action="z", object_type="t"), contributor])
+
+
+@pytest.mark.django_db
+def test_on_postgresql_any_number_of_rows_is_one_statement_binding_arrays(
+    contributor: User,
+) -> None:
+    """One array per column: psycopg converts the statement once and PostgreSQL prepares it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite binds a VALUES list")
+    for rows in (1, 3, compiled.COMPILE_UP_TO * 3):
+        events = [
+            AuditEvent(
+                actor=contributor if i % 2 else None, action=f"r{rows}.{i}", changes={"i": i}
+            )
+            for i in range(rows)
+        ]
+        with CaptureQueriesContext(connection) as queries:
+            insert_all(events)
+        assert len(queries) == 1
+        assert "UNNEST(" in queries[0]["sql"]
+        assert "VALUES" not in queries[0]["sql"]
+        stored = {
+            e.pk: (e.actor_id, e.action, e.changes)
+            for e in AuditEvent.objects.filter(action__startswith=f"r{rows}.")
+        }
+        assert stored == {e.pk: (e.actor_id, e.action, {"i": i}) for i, e in enumerate(events)}

@@ -153,3 +153,52 @@ def test_many_threads_each_get_their_own_result() -> None:
 def test_a_group_needs_room_for_two() -> None:
     with pytest.raises(ValueError, match="at least two"):
         GroupCommit(lambda item: item, lambda items: list(items), limit=1)
+
+
+def _wait_until(condition: Callable[[], bool]) -> None:
+    deadline = time.monotonic() + 10
+    while not condition():
+        assert time.monotonic() < deadline, "it did not happen"
+        time.sleep(0.001)
+
+
+def test_a_caller_about_to_write_alone_waits_for_those_on_their_way() -> None:
+    writes = Writes()
+    writes.release.set()
+    commit = GroupCommit(writes.one, writes.many, patience=10)
+    ready = threading.Event()
+
+    def on_its_way() -> str:
+        with commit.arriving() as call:
+            assert ready.wait(10)  # preparing its item
+            return call(2)
+
+    with ThreadPoolExecutor(2) as pool:
+        second = pool.submit(on_its_way)
+        _wait_until(lambda: commit._arriving == 1)
+        first = pool.submit(commit, 1)
+        _wait_until(lambda: commit._writing)  # the first caller waits for the second
+        assert writes.alone == []
+        ready.set()
+        assert (first.result(), second.result()) == ("many:1", "many:2")
+    assert writes.groups == [[1, 2]]
+    assert commit._arriving == 0
+
+
+def test_a_caller_that_turns_back_or_dawdles_lets_the_writer_go() -> None:
+    writes = Writes()
+    writes.release.set()
+    commit = GroupCommit(writes.one, writes.many, patience=10)
+    with commit.arriving():
+        pass  # decided not to call: nobody waits for it
+    assert commit._arriving == 0
+    assert commit(1) == "one:1"
+    # One that takes longer than the writer's patience is not waited for past it.
+    impatient = GroupCommit(writes.one, writes.many, patience=0.01)
+    with impatient.arriving() as call:
+        started = time.monotonic()
+        assert impatient(3) == "one:3"
+        assert time.monotonic() - started >= 0.01
+        assert call(4) == "one:4"
+    assert writes.alone == [1, 3, 4]
+    assert impatient._arriving == 0
