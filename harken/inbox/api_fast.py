@@ -6,7 +6,7 @@ validating the answer against its schema. So the notes endpoint is tried here fi
 (`HarkenAPI(fast_paths=...)`). A request is taken when it would be answered 201: a write
 token of someone who may file, JSON that `NoteIn` accepts, a note that is stored new. It is
 stored together with the notes of the other requests this process serves at the moment
-(harken.lib.group_commit), and their tokens are checked by one query in the same write.
+(harken.lib.group_commit), their tokens checked by one query just before the group is stored.
 
 Every other request goes on to the Ninja view untouched: no or a bad token, a read-only
 token, a viewer, a body that is not JSON or breaks a field's rule, a repeat of a stored
