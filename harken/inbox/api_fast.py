@@ -56,7 +56,7 @@ def file_by_token(filed: Sequence[tuple[str, IncomingNote]]) -> list[Outcome | N
     answers: list[Outcome | None] = [None] * len(filed)
     if not taken:
         return answers
-    touch({digest: tokens[digest] for digest, _ in (filed[p] for p, _ in taken)}.values())
+    touch({tokens[filed[position][0]] for position, _ in taken})  # each token once
     outcomes = ingest_filed([(filer, filed[position][1]) for position, filer in taken])
     for (position, _), outcome in zip(taken, outcomes, strict=True):
         if outcome.created:
