@@ -6,8 +6,9 @@ Django statements, per note. Stored together, a dozen statements serve a whole g
 first caller to arrive writes its own item at once, alone, exactly as it would without this
 class; callers that arrive while it writes wait in line, and when it is done, the first of
 them writes every item in line in one go (`write_many`) and hands each waiting caller its
-result. Nothing is ever held back to wait for company: a lone caller (a sync worker, a test)
-always writes alone, and a group is just what piled up during the previous write.
+result. Nothing is held back to wait for company that is not already on its way (below): a
+lone caller (a sync worker, a test) always writes alone, and a group is what piled up during
+the previous write.
 
 Under load that alone leaves groups small: when a group has been written, its callers' threads
 go back to serving, and the first request to come back finds nobody writing and writes its

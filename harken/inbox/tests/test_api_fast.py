@@ -30,22 +30,9 @@ from harken.features.models import Tag
 from harken.inbox.actions import IncomingNote
 from harken.inbox.api_fast import create_note, file_by_token, file_with_token
 from harken.inbox.models import Note, Source
+from harken.inbox.tests.test_api_notes import EVERYTHING as EVERY_FIELD
 
-EVERYTHING = {
-    "title": "Monthly PDF report",
-    "body": "They export by hand every month.",
-    "source": "sales_call",
-    "source_url": "https://crm.example/call/7",
-    "person_email": "Jo@Acme.com",
-    "person_name": "Jo",
-    "tags": ["reporting", "pdf"],
-    "customer_priority": 8,
-    "links": ["https://crm.example/deal/1"],
-    "received_at": "2026-01-05T10:00:00+01:00",
-    "wanted_to_do": "Send the board a monthly report",
-    "why_not_great": "Copy-paste by hand",
-    "confidential": True,
-}
+EVERYTHING = {**EVERY_FIELD, "confidential": True}
 
 
 def token_for(user: User, scope: TokenScope = TokenScope.WRITE) -> str:

@@ -22,6 +22,20 @@ from harken.inbox.models import Importance, Note, NoteState, Source
 from harken.notify.models import Notification
 
 WHY = {"wanted_to_do": "Send the board a monthly report", "why_not_great": "Copy-paste by hand"}
+# A note with every field a contributor fills in for a customer.
+EVERYTHING = {
+    "title": "Monthly PDF report",
+    "body": "They export by hand every month.",
+    "source": "sales_call",
+    "source_url": "https://crm.example/call/7",
+    "person_email": "Jo@Acme.com",
+    "person_name": "Jo",
+    "tags": ["reporting", "pdf"],
+    "customer_priority": 8,
+    "links": ["https://crm.example/deal/1"],
+    "received_at": "2026-01-05T10:00:00+01:00",
+    **WHY,
+}
 
 
 def note_of(user: User, **fields: Any) -> Note:
@@ -36,22 +50,7 @@ def test_contributor_files_a_note_with_everything(
     client: Client, contributor: User, acme: Company
 ) -> None:
     api = Api.as_user(client, contributor)
-    r = api.post(
-        "/notes",
-        {
-            "title": "Monthly PDF report",
-            "body": "They export by hand every month.",
-            "source": "sales_call",
-            "source_url": "https://crm.example/call/7",
-            "person_email": "Jo@Acme.com",
-            "person_name": "Jo",
-            "tags": ["reporting", "pdf"],
-            "customer_priority": 8,
-            "links": ["https://crm.example/deal/1"],
-            "received_at": "2026-01-05T10:00:00+01:00",
-            **WHY,
-        },
-    )
+    r = api.post("/notes", EVERYTHING)
     assert r.status_code == 201, r.content
     body = r.json()
     note = Note.objects.get()
