@@ -6,10 +6,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 
 from harken.accounts.models import User
 from harken.audit.models import AuditEvent
-from harken.lib.compiled import insert, insert_all
+from harken.lib.compiled import insert, insert_rows
 
 
 def _plain(value: Any) -> Any:
@@ -33,16 +34,20 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[
     return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
 
 
-def _event(
+# An event's values, as `_values` gives them.
+_COLUMNS = ("actor_id", "action", "object_type", "object_id", "object_repr", "changes")
+
+
+def _values(
     actor: User | None, action: str, obj: models.Model, changes: Mapping[str, Any] | None
-) -> AuditEvent:
-    return AuditEvent(
-        actor=actor if actor is not None and actor.pk else None,
-        action=action,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        object_repr=str(obj)[:200],
-        changes={k: _plain(v) for k, v in (changes or {}).items()},
+) -> tuple[Any, ...]:
+    return (
+        actor.pk if actor is not None and actor.pk else None,
+        action,
+        obj._meta.label_lower,
+        str(obj.pk),
+        str(obj)[:200],
+        {k: _plain(v) for k, v in (changes or {}).items()},
     )
 
 
@@ -53,7 +58,7 @@ def audit(
     changes: Mapping[str, Any] | None = None,
 ) -> AuditEvent:
     """Record an audit event; call inside the action's transaction."""
-    event = _event(actor, action, obj, changes)
+    event = AuditEvent(**dict(zip(_COLUMNS, _values(actor, action, obj, changes), strict=True)))
     insert(event)  # event.save(), with its INSERT compiled once: every action writes one
     return event
 
@@ -64,4 +69,6 @@ def audit_by(
 ) -> None:
     """One audit event per (actor, object, changes), written in one statement: for batch
     actions, whose changes may each be a different user's."""
-    insert_all([_event(actor, action, obj, ch) for actor, obj, ch in changed])
+    now = timezone.now()  # auto_now_add, which rows without instances do not get
+    rows = [(*_values(actor, action, obj, ch), now) for actor, obj, ch in changed]
+    insert_rows(AuditEvent, (*_COLUMNS, "created_at"), rows)

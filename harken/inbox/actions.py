@@ -24,6 +24,9 @@ from harken.lib.compiled import Compiled, insert
 from harken.lib.errors import ActionError
 from harken.notify.actions import notify
 
+# Checked for every note filed: Source.values builds its list anew each time.
+_SOURCES = frozenset(Source.values)
+
 # Notes typed in by a teammate about a customer; they must carry the customer's why.
 ON_BEHALF_SOURCES = frozenset({Source.MANUAL, Source.SALES_CALL})
 
@@ -54,7 +57,7 @@ def check_incoming(incoming: IncomingNote) -> None:
         raise ActionError("Give the note a title.", field="title")
     if len(incoming.title) > 300:
         raise ActionError("The title is longer than 300 characters.", field="title")
-    if incoming.source not in Source.values:
+    if incoming.source not in _SOURCES:
         raise ActionError(f"Source must be one of: {', '.join(Source.values)}.", field="source")
     if incoming.external_id is not None and not incoming.external_id.strip():
         raise ActionError(

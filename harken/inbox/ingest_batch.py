@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -35,7 +34,7 @@ from harken.inbox.actions import (
     tags_named,
 )
 from harken.inbox.models import Note
-from harken.lib.compiled import Compiled, insert_all
+from harken.lib.compiled import Compiled, insert_all, insert_rows
 from harken.lib.errors import ActionError
 
 BATCH_LIMIT = 500
@@ -203,12 +202,12 @@ class _Batch:
         insert_all(notes)  # bulk_create, compiled once: groups of a few notes are common
         names = [name for p in self.todo for name in self.incoming[p].tags]
         tags = {t.name.lower(): t for t in tags_named(names)} if names else {}
-        through: list[Any] = []
+        through: list[tuple[int, int]] = []
         for position, note in zip(self.todo, notes, strict=True):
             # Keyed as tags_named keys them: stripped, cut to a tag's length, any case.
             wanted = {n.strip()[:60].lower() for n in self.incoming[position].tags if n.strip()}
             mine = [tags[name] for name in sorted(wanted) if name in tags]
-            through.extend(Note.tags.through(note_id=note.pk, tag_id=tag.pk) for tag in mine)
+            through.extend((note.pk, tag.pk) for tag in mine)
             self.outcomes[position] = Outcome(note=note, created=True, tags=mine)
-        insert_all(through)
+        insert_rows(Note.tags.through, ("note_id", "tag_id"), through)
         audit_by("note.created", [(n.submitter, n, {"source": n.source}) for n in notes])

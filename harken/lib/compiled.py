@@ -11,13 +11,18 @@ converters (SQLite's dates and booleans) and builds the instances as Django woul
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Sequence
+from datetime import date, datetime, time
+from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models.sql.compiler import SQLCompiler
+from django.utils import timezone
 
 # Plans are kept for lookups of up to this many values; longer ones (an import's tags) are
 # rare and would each keep a statement of their own.
@@ -133,43 +138,130 @@ class Compiled[M: models.Model]:
         return found[0] if found else None
 
 
+# Django's own field classes whose attribute values JSON carries as they are (or, for the
+# types JSON lacks, as `_json_value` writes them) and PostgreSQL reads back into the column.
+_JSON_READY = frozenset(
+    {
+        "AutoField",
+        "BigAutoField",
+        "BigIntegerField",
+        "BooleanField",
+        "CharField",
+        "DateField",
+        "DateTimeField",
+        "DecimalField",
+        "FloatField",
+        "IntegerField",
+        "PositiveBigIntegerField",
+        "PositiveIntegerField",
+        "PositiveSmallIntegerField",
+        "SmallAutoField",
+        "SmallIntegerField",
+        "TextField",
+        "UUIDField",
+    }
+)
+
+
+def _json_ready(field: models.Field[Any, Any]) -> bool:
+    if isinstance(field, models.ForeignKey):
+        return _json_ready(field.target_field)
+    if isinstance(field, models.JSONField):
+        return field.encoder is None
+    return (
+        type(field).__module__.startswith("django.db.models.")
+        and field.get_internal_type() in _JSON_READY
+        and not hasattr(field, "get_placeholder_sql")
+    )
+
+
+def _json_value(value: Any) -> Any:
+    """JSON for the values json.dumps has none for, as PostgreSQL reads them in."""
+    if isinstance(value, datetime) and timezone.is_naive(value):
+        # As Django's DateTimeField stores a naive datetime: in the default time zone.
+        value = timezone.make_aware(value)
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, Decimal | UUID):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} has no JSON form for insert_all()")
+
+
 class _Insert:
-    def __init__(self, model: type[models.Model], connection: BaseDatabaseWrapper) -> None:
+    """The INSERT of `fields` (attnames) of a model, built once per connection."""
+
+    def __init__(
+        self, model: type[models.Model], names: tuple[str, ...], connection: BaseDatabaseWrapper
+    ) -> None:
         meta = model._meta
-        self.fields = [f for f in meta.concrete_fields if f is not meta.pk]
+        by_name = {f.attname: f for f in meta.concrete_fields}
+        self.fields = [by_name[name] for name in names]
+        self.names = names
         quote = connection.ops.quote_name
         columns = ", ".join(quote(str(f.column)) for f in self.fields)
         # Names come from the model's meta, quoted; every value is bound.
         self.head = f"INSERT INTO {quote(meta.db_table)} ({columns}) "
         self.row = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
         self.tail = f" RETURNING {quote(str(meta.pk.column))}"
-        # On PostgreSQL, one array per column, as Django's bulk_create binds them: the same
-        # statement for any number of rows, which psycopg converts once and PostgreSQL
-        # prepares once (VALUES lists of a few dozen columns are too long for psycopg to
-        # keep, and were parsed and planned anew each time). Fields of types without an
-        # array of their own keep to VALUES, as they do in Django.
-        self.unnest: str | None = None
-        if connection.vendor == "postgresql" and all(
-            _unnestable(f, connection) for f in self.fields
-        ):
-            arrays = ", ".join(f"(%s)::{_db_type(f, connection)}[]" for f in self.fields)
-            self.unnest = f"{self.head}SELECT * FROM UNNEST({arrays}){self.tail}"  # noqa: S608
+        # On PostgreSQL, every row in one JSON document, bound as one text value: the same
+        # statement for any number of rows, which PostgreSQL prepares once. One array per
+        # column (Django's bulk_create) cost psycopg more to convert than the database took
+        # to store the rows, and Django's conversion of each value (get_db_prep_save) as
+        # much again; JSON is written by json's C encoder from the attribute values.
+        self.json: str | None = None
+        if connection.vendor == "postgresql" and all(_json_ready(f) for f in self.fields):
+            types = ", ".join(
+                f"{quote(str(f.column))} {_db_type(f, connection)}" for f in self.fields
+            )
+            self.json = (
+                f"{self.head}SELECT {columns} FROM json_to_recordset(%s::json) AS r({types})"  # noqa: S608
+                f"{self.tail}"
+            )
 
     def values(self, rows: int) -> str:
         return self.head + "VALUES " + ", ".join([self.row] * rows) + self.tail
 
 
-def _unnestable(field: models.Field[Any, Any], connection: BaseDatabaseWrapper) -> bool:
-    """Django's rule for binding a column as an array (its PostgreSQL SQLInsertCompiler)."""
-    target = field.target_field if isinstance(field, models.ForeignKey) else field
-    return target.get_internal_type() in connection.data_types and not hasattr(
-        field, "get_placeholder_sql"
-    )
-
-
 def _db_type(field: models.Field[Any, Any], connection: BaseDatabaseWrapper) -> str:
     # Without its size (varchar, not varchar(300)), as Django does: nothing is cut short.
     return str(field.db_type(connection)).split("(")[0]
+
+
+def _insert_plan(
+    model: type[models.Model], names: tuple[str, ...], connection: BaseDatabaseWrapper, alias: str
+) -> _Insert:
+    plans = _kept(alias)
+    plan: _Insert | None = plans.get((model, names))
+    if plan is None:
+        plan = plans[(model, names)] = _Insert(model, names, connection)
+    return plan
+
+
+def _write(
+    plan: _Insert, rows: Sequence[Sequence[Any]], connection: BaseDatabaseWrapper
+) -> list[Any]:
+    """Store rows of attribute values; their new ids, in order."""
+    if plan.json is not None:
+        names = plan.names
+        document = json.dumps(
+            [dict(zip(names, row, strict=True)) for row in rows], default=_json_value
+        )
+        sql, params = plan.json, [document]
+    else:
+        prepared = [
+            [
+                f.get_db_prep_save(value, connection)
+                for f, value in zip(plan.fields, row, strict=True)
+            ]
+            for row in rows
+        ]
+        sql, params = plan.values(len(rows)), [value for row in prepared for value in row]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        ids = [pk for (pk,) in cursor.fetchall()]
+    if len(ids) != len(rows):
+        raise AssertionError("the database answered a different number of ids")
+    return ids
 
 
 def insert(obj: models.Model, alias: str = DEFAULT_DB_ALIAS) -> None:
@@ -188,29 +280,40 @@ def insert_all(objs: Sequence[models.Model], alias: str = DEFAULT_DB_ALIAS) -> N
     model = type(objs[0])
     if any(type(obj) is not model or obj.pk is not None or not obj._state.adding for obj in objs):
         raise ValueError("insert() and insert_all() store new instances only, all of one model")
+    meta = model._meta
+    names = tuple(f.attname for f in meta.concrete_fields if f is not meta.pk)
     connection = connections[alias]
-    plans = _kept(alias)
-    plan = plans.get(model)
-    if plan is None:
-        plan = plans[model] = _Insert(model, connection)
-    if plan.unnest is None and len(objs) > COMPILE_UP_TO:
+    plan = _insert_plan(model, names, connection, alias)
+    if plan.json is None and len(objs) > COMPILE_UP_TO:
         # Many rows of a VALUES list are thousands of values for psycopg to reparse; Django's
         # bulk_create splits them into batches the database accepts.
         model._base_manager.using(alias).bulk_create(objs)
         return
-    rows = [
-        [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in plan.fields] for obj in objs
-    ]
-    if plan.unnest is not None:
-        sql, params = plan.unnest, [list(column) for column in zip(*rows, strict=True)]
-    else:
-        sql, params = plan.values(len(objs)), [value for row in rows for value in row]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        ids = cursor.fetchall()
-    if len(ids) != len(objs):
-        raise AssertionError("the database answered a different number of ids")
-    for obj, (pk,) in zip(objs, ids, strict=True):
+    rows = [[f.pre_save(obj, True) for f in plan.fields] for obj in objs]
+    for obj, pk in zip(objs, _write(plan, rows, connection), strict=True):
         obj.pk = pk
         obj._state.adding = False
         obj._state.db = alias
+
+
+def insert_rows(
+    model: type[models.Model],
+    names: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    alias: str = DEFAULT_DB_ALIAS,
+) -> None:
+    """New rows of `model` from their values of the fields `names` (attnames, `tag_id`; the
+    rest take their database defaults), without making instances: for the rows a batch
+    writes and never reads back (note-tag rows, audit events). No defaults of the model's,
+    no auto_now and no signals apply."""
+    if not rows:
+        return
+    connection = connections[alias]
+    plan = _insert_plan(model, tuple(names), connection, alias)
+    if plan.json is None:
+        # As many rows a statement as the database binds values for, as bulk_create does.
+        size = max(connection.ops.bulk_batch_size(plan.fields, rows), 1)
+        for start in range(0, len(rows), size):
+            _write(plan, rows[start : start + size], connection)
+        return
+    _write(plan, rows, connection)
