@@ -18,17 +18,20 @@ renderer are the API's own, and tests compare this path's answers with Ninja's.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import RequestDataTooBig
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from pydantic import ValidationError
 
 from harken.accounts.models import ApiToken, User
 from harken.api.auth import bearer, tokens_with_digests, touch
+from harken.features.models import Tag
 from harken.inbox.actions import IncomingNote
-from harken.inbox.api import answers_as_new, incoming_note
+from harken.inbox.api import incoming_note
 from harken.inbox.ingest_batch import BATCH_LIMIT, Outcome, ingest_filed
+from harken.inbox.models import Note
 from harken.inbox.schemas import NoteIn, NoteOut
 from harken.lib.errors import ActionError
 from harken.lib.group_commit import GroupCommit
@@ -47,6 +50,11 @@ def _filer(token: ApiToken | None) -> User | None:
 def file_by_token(filed: Sequence[tuple[str, IncomingNote]]) -> list[Outcome | None]:
     """Store each note whose token (by digest) may file it: its outcome when stored new,
     None for every other note (a token that may not file, a refusal, a stored repeat)."""
+    if not connection.in_atomic_block:
+        # What the request signals' receivers do, which requests answered before Django's
+        # handler do not send: a connection that failed or outlived CONN_MAX_AGE is closed,
+        # and the next query checks the connection's health (CONN_HEALTH_CHECKS).
+        connection.close_if_unusable_or_obsolete()
     tokens = tokens_with_digests(digest for digest, _ in filed)
     taken: list[tuple[int, User]] = []
     for position, (digest, _) in enumerate(filed):
@@ -92,6 +100,23 @@ def create_note(api: NinjaAPI, request: HttpRequest) -> HttpResponse | None:
         outcome = file((digest, incoming))
     if outcome is None or outcome.note is None:
         return None
-    answers_as_new(outcome.note, outcome.tags)
-    answer = NoteOut.from_orm(outcome.note).model_dump()
-    return api.create_response(request, answer, status=201)
+    return api.create_response(request, _answer(outcome.note, outcome.tags), status=201)
+
+
+def _answer(note: Note, tags: Sequence[Tag]) -> dict[str, Any]:
+    """NoteOut of a note just stored, from its attributes as they are: validating them again
+    through Ninja's attribute getter cost a quarter of the request's time. A new note's tags
+    are those stored with it, and it has no links. Tests compare it with Ninja's answer."""
+    company, person = note.company, note.person
+    nested: dict[str, Any] = {
+        "company": None if company is None else {"id": company.pk, "name": company.name},
+        "person": None
+        if person is None
+        else {"id": person.pk, "email": person.email, "name": person.name},
+        "tags": sorted(tag.name for tag in tags),
+        "feature_links": [],
+    }
+    return {
+        name: nested[name] if name in nested else getattr(note, name)
+        for name in NoteOut.model_fields
+    }
