@@ -23,7 +23,8 @@ _TOKEN = Compiled(
 )
 # Tokens of requests filed together (harken.inbox.api_fast).
 _TOKENS = Compiled(
-    lambda *digests: ApiToken.objects.select_related("user").filter(digest__in=digests).order_by()
+    lambda *digests: ApiToken.objects.select_related("user").filter(digest__in=digests).order_by(),
+    any_number=True,
 )
 
 

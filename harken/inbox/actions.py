@@ -20,7 +20,7 @@ from harken.features.models import Area, Feature, Tag
 from harken.inbox.choices import forget_choices
 from harken.inbox.models import IMPORTANCE_WEIGHT, Importance, Link, Note, NoteState, Source
 from harken.inbox.why import WHY_FIELDS
-from harken.lib.compiled import Compiled, insert
+from harken.lib.compiled import Compiled, insert, new_instance
 from harken.lib.errors import ActionError
 from harken.notify.actions import notify
 
@@ -96,21 +96,21 @@ def new_note(
         # In UTC, as the database gives it back: the answer to filing a note then reads as
         # every later answer about it does.
         received_at = received_at.astimezone(UTC)
-    return Note(
-        title=incoming.title.strip(),
-        body=incoming.body,
-        source=incoming.source,
-        source_url=incoming.source_url,
-        external_id=incoming.external_id,
-        submitter=actor,
-        person=person,
-        company=company,
-        confidential=incoming.confidential,
-        customer_priority=incoming.customer_priority,
-        links=list(incoming.links),
-        received_at=received_at,
-        **{name: incoming.why.get(name, "") for name in WHY_FIELDS},
-    )
+    values = {
+        "title": incoming.title.strip(),
+        "body": incoming.body,
+        "source": incoming.source,
+        "source_url": incoming.source_url,
+        "external_id": incoming.external_id,
+        "confidential": incoming.confidential,
+        "customer_priority": incoming.customer_priority,
+        "links": list(incoming.links),
+        "received_at": received_at,
+    }
+    for name in WHY_FIELDS:
+        values[name] = incoming.why.get(name, "")
+    related = {"submitter": actor, "person": person, "company": company}
+    return new_instance(Note, values, related)  # Note(**values, **related), faster
 
 
 def stored_out_of_sight() -> ActionError:
@@ -173,7 +173,8 @@ def ingest_note_tagged(actor: User | None, incoming: IncomingNote) -> tuple[Note
 
 # Every note filed with tags looks them up: compiled once per number of names.
 _TAGS_NAMED = Compiled(
-    lambda *keys: Tag.objects.alias(lower=Lower("name")).filter(lower__in=keys).order_by()
+    lambda *keys: Tag.objects.alias(lower=Lower("name")).filter(lower__in=keys).order_by(),
+    any_number=True,
 )
 
 

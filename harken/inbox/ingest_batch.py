@@ -76,7 +76,8 @@ def ingest_filed(filed: Sequence[tuple[User, IncomingNote]]) -> list[Outcome]:
 
 # The people a batch names, with their companies: compiled once (harken.lib.compiled).
 _PEOPLE = Compiled(
-    lambda *emails: Person.objects.select_related("company").filter(email__in=emails).order_by()
+    lambda *emails: Person.objects.select_related("company").filter(email__in=emails).order_by(),
+    any_number=True,
 )
 
 

@@ -99,9 +99,10 @@ class GroupCommit[T, R]:
         return self._call(item, arrived=False)
 
     def _gone(self) -> None:
-        # Under the lock: one caller fewer on its way.
+        # Under the lock: one caller fewer on its way. A writer waits for none to be left.
         self._arriving -= 1
-        self._came.notify_all()
+        if not self._arriving:
+            self._came.notify_all()
 
     def _call(self, item: T, arrived: bool) -> R:
         me: _Caller[T, R] = _Caller(item)

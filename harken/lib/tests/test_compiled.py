@@ -17,7 +17,7 @@ from harken.audit.models import AuditEvent
 from harken.customers.models import Company, Person
 from harken.inbox.models import Note, Source
 from harken.lib import compiled
-from harken.lib.compiled import Compiled, _kept, insert, insert_all, insert_rows
+from harken.lib.compiled import Compiled, _kept, insert, insert_all, insert_rows, new_instance
 
 PERSON = Compiled(lambda email: Person.objects.select_related("company").filter(email=email))
 TOKEN = Compiled(lambda digest: ApiToken.objects.select_related("user").filter(digest=digest))
@@ -68,6 +68,18 @@ def test_plans_are_kept_per_thread_and_connection(contributor: User) -> None:
     # Each thread keeps its own plans, as it has its own connection: no compiler is shared.
     assert (TOKEN, 1) in _kept("default")
     assert found.user.username == "carl"
+
+
+@pytest.mark.django_db
+def test_any_number_of_values_share_a_plan_per_power_of_two() -> None:
+    emails = [f"p{i}@example.org" for i in range(20)]
+    for email in emails:
+        Person.objects.create(email=email)
+    people = Compiled(lambda *keys: Person.objects.filter(email__in=keys), any_number=True)
+    for count in (1, 2, 3, 5, 8, 9, 17, 20):
+        assert sorted(p.email for p in people.all(*emails[:count])) == sorted(emails[:count])
+    counts = sorted(n for (plan, n) in _kept("default") if plan is people)
+    assert counts == [1, 2, 4, 8, 16, 32]
 
 
 def test_refuses_a_query_that_does_not_use_its_value() -> None:
@@ -243,3 +255,32 @@ def test_only_djangos_own_fields_of_plain_types_go_into_json() -> None:
     assert compiled._json_value(naive) == timezone.make_aware(naive).isoformat()
     with pytest.raises(TypeError, match="no JSON form"):
         compiled._json_value(object())
+
+
+@pytest.mark.django_db
+def test_new_instance_is_what_the_constructor_makes(contributor: User, acme: Company) -> None:
+    person = Person.objects.create(email="ana@acme.com", company=acme)
+    values = {
+        "title": "Export",
+        "source": Source.API,
+        "links": ["https://crm.example.com/1"],
+        "received_at": datetime(2026, 1, 2, tzinfo=UTC),
+    }
+    related: dict[str, models.Model | None] = {
+        "submitter": contributor,
+        "person": person,
+        "company": None,
+    }
+    fast = new_instance(Note, values, related)
+    slow = Note(**values, **related)
+    fields = Note._meta.concrete_fields
+    assert {f.attname: getattr(fast, f.attname) for f in fields} == {
+        f.attname: getattr(slow, f.attname) for f in fields
+    }
+    assert fast._state.adding
+    with CaptureQueriesContext(connection) as queries:
+        assert (fast.submitter, fast.person, fast.company) == (contributor, person, None)
+    assert not queries
+    # A field whose default is made per instance (received_at: now) must be given.
+    with pytest.raises(KeyError, match="received_at"):
+        new_instance(Note, {"title": "When?", "links": []}, {})
