@@ -92,7 +92,8 @@ def create_note(api: NinjaAPI, request: HttpRequest) -> HttpResponse | None:
     # While it reads its note, a note about to be stored alone waits to be stored with it.
     with _FILED.arriving() as file:
         try:
-            digest = ApiToken.digest_of(bearer(request.headers.get("Authorization", "")))
+            # From META: request.headers builds a dict of every header first.
+            digest = ApiToken.digest_of(bearer(request.META.get("HTTP_AUTHORIZATION", "")))
             data = api.parser.parse_body(request)
             incoming = incoming_note(NoteIn.model_validate(data, context={"request": request}))
         except (ActionError, RequestDataTooBig, ValidationError):
@@ -116,7 +117,7 @@ def _answer(note: Note, tags: Sequence[Tag]) -> dict[str, Any]:
         "tags": sorted(tag.name for tag in tags),
         "feature_links": [],
     }
-    return {
-        name: nested[name] if name in nested else getattr(note, name)
-        for name in NoteOut.model_fields
-    }
+    return {name: nested[name] if name in nested else getattr(note, name) for name in _FIELDS}
+
+
+_FIELDS = tuple(NoteOut.model_fields)  # in the order NoteOut answers them
