@@ -40,14 +40,14 @@ def _response_length(buffer: bytearray) -> int:
     end = buffer.find(b"\r\n\r\n")
     if end < 0:
         return -1
-    for line in bytes(buffer[:end]).split(b"\r\n")[1:]:
-        name, _, value = line.partition(b":")
-        name = name.strip().lower()
-        if name == b"content-length":
-            return end + 4 + int(value)
-        if name == b"transfer-encoding" and b"chunked" in value.lower():
-            last = buffer.find(_LAST_CHUNK, end)
-            return -1 if last < 0 else last + len(_LAST_CHUNK)
+    head = bytes(buffer[:end]).lower() + b"\r\n"
+    start = head.find(b"\r\ncontent-length:")
+    if start >= 0:
+        start += len(b"\r\ncontent-length:")
+        return end + 4 + int(head[start : head.index(b"\r\n", start)])
+    if head.find(b"\r\ntransfer-encoding:") >= 0 and b"chunked" in head:
+        last = buffer.find(_LAST_CHUNK, end)
+        return -1 if last < 0 else last + len(_LAST_CHUNK)
     raise RuntimeError("the server answered without a Content-Length or chunks")
 
 
@@ -64,11 +64,12 @@ def run_load(
     connections: int,
     seconds: float,
     status: int,
-) -> list[float]:
+) -> tuple[list[float], float]:
     """Send requests `make(0)` to `make(count - 1)`, and round again, over `connections`
-    keep-alive connections for `seconds`; the latency of each answered request. Any other
-    status than `status` stops it."""
-    prepared = [make(i) for i in range(count)]
+    keep-alive connections for `seconds`: the latency of each answered request, and the
+    seconds from the first request sent to the last answer. Any other status than `status`
+    stops it."""
+    prepared = [make(i) for i in range(count)]  # before the clock starts
     expected = f" {status} ".encode()
     selector = selectors.DefaultSelector()
     latencies: list[float] = []
@@ -80,11 +81,12 @@ def run_load(
         conn.sock.sendall(prepared[sent % len(prepared)])
         sent += 1
 
-    for _ in range(connections):
-        conn = _Connection(_connect(port))
+    conns = [_Connection(_connect(port)) for _ in range(connections)]
+    started = time.perf_counter()
+    for conn in conns:
         selector.register(conn.sock, selectors.EVENT_READ, conn)
         send(conn)
-    deadline = time.perf_counter() + seconds
+    deadline = started + seconds
     open_connections = connections
     while open_connections:
         for key, _ in selector.select(timeout=30):
@@ -117,4 +119,4 @@ def run_load(
                 selector.unregister(conn.sock)
                 conn.sock.close()
                 open_connections -= 1
-    return latencies
+    return latencies, time.perf_counter() - started
