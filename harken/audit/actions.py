@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from harken.accounts.models import User
 from harken.audit.models import AuditEvent
-from harken.lib.compiled import insert, insert_rows
+from harken.lib.inserts import insert, insert_rows
 
 
 def _plain(value: Any) -> Any:

@@ -20,8 +20,9 @@ from harken.features.models import Area, Feature, Tag
 from harken.inbox.choices import forget_choices
 from harken.inbox.models import IMPORTANCE_WEIGHT, Importance, Link, Note, NoteState, Source
 from harken.inbox.why import WHY_FIELDS
-from harken.lib.compiled import Compiled, insert, new_instance
+from harken.lib.compiled import Compiled
 from harken.lib.errors import ActionError
+from harken.lib.inserts import insert, new_instance
 from harken.notify.actions import notify
 
 # Checked for every note filed: Source.values builds its list anew each time.

@@ -2,8 +2,9 @@
 
 Integrations file notes one request each, and for a filed note Ninja's layers cost about
 as much CPU as storing it: its own query for the bearer token, building the parameters,
-validating the answer against its schema. So the notes endpoint is tried here first
-(`HarkenAPI(fast_paths=...)`). A request is taken when it would be answered 201: a write
+validating the answer against its schema. So the notes endpoint is tried here first: in
+production before Django's handler (harken.web.handler), through the test client before the
+Ninja view (`HarkenAPI(fast_paths=...)`). A request is taken when it would be answered 201: a write
 token of someone who may file, JSON that `NoteIn` accepts, a note that is stored new. It is
 stored together with the notes of the other requests this process serves at the moment
 (harken.lib.group_commit), their tokens checked by one query just before the group is stored.
@@ -11,8 +12,9 @@ stored together with the notes of the other requests this process serves at the 
 Every other request goes on to the Ninja view untouched: no or a bad token, a read-only
 token, a viewer, a body that is not JSON or breaks a field's rule, a repeat of a stored
 external_id, a note the inbox refuses. Nothing was stored for it here, so Ninja answers it
-exactly as it would have, in the API's one error shape. The parser, the schemas and the
-renderer are the API's own, and tests compare this path's answers with Ninja's.
+exactly as it would have, in the API's one error shape. The parser, the input schema and
+the renderer are the API's own; the answer is NoteOut's fields read from the stored note, and
+tests compare this path's answers with Ninja's.
 """
 
 from __future__ import annotations

@@ -34,8 +34,9 @@ from harken.inbox.actions import (
     tags_named,
 )
 from harken.inbox.models import Note
-from harken.lib.compiled import Compiled, insert_all, insert_rows
+from harken.lib.compiled import Compiled
 from harken.lib.errors import ActionError
+from harken.lib.inserts import insert_all, insert_rows
 
 BATCH_LIMIT = 500
 
