@@ -23,11 +23,6 @@ from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
-# On SQLite, insert_all() writes up to this many rows itself, in one statement (16 rows of any
-# model bind far fewer values than SQLite's 32,766), and hands more to bulk_create().
-COMPILE_UP_TO = 16
-
-
 # Django's own field classes whose attribute values JSON carries as they are (or, for the
 # types JSON lacks, as `_json_value` writes them) and PostgreSQL reads back into the column.
 _JSON_READY = frozenset(
@@ -167,7 +162,8 @@ def _insert_plan(
 def _write(
     plan: _Insert, rows: Sequence[Sequence[Any]], connection: BaseDatabaseWrapper
 ) -> list[Any]:
-    """Store rows of attribute values; their new ids, in order."""
+    """Store rows of attribute values; their new ids, in order. A VALUES list takes as many
+    rows a statement as the database binds values for, as bulk_create splits them."""
     if plan.json is not None:
         names = plan.names
         document = json.dumps(
@@ -175,6 +171,13 @@ def _write(
         )
         sql, params = plan.json, [document]
     else:
+        size = max(connection.ops.bulk_batch_size(plan.fields, rows), 1)
+        if len(rows) > size:
+            return [
+                pk
+                for start in range(0, len(rows), size)
+                for pk in _write(plan, rows[start : start + size], connection)
+            ]
         prepared = [
             [
                 f.get_db_prep_save(value, connection)
@@ -199,9 +202,10 @@ def insert(obj: models.Model, alias: str = DEFAULT_DB_ALIAS) -> None:
 
 
 def insert_all(objs: Sequence[models.Model], alias: str = DEFAULT_DB_ALIAS) -> None:
-    """`insert` for several new instances of one model, in one statement: `bulk_create`
-    without its compiling (about 1 ms a call here), for the small batches of the API's
-    group commit. Both databases answer the new ids in the order of the rows."""
+    """`insert` for several new instances of one model, in one statement (on SQLite, as many
+    as its limit on bound values takes): `bulk_create` without its compiling (about 1 ms a
+    call here), for the small batches of the API's group commit. Both databases answer the
+    new ids in the order of the rows."""
     if not objs:
         return
     model = type(objs[0])
@@ -211,11 +215,6 @@ def insert_all(objs: Sequence[models.Model], alias: str = DEFAULT_DB_ALIAS) -> N
     names = tuple(f.attname for f in meta.concrete_fields if f is not meta.pk)
     connection = connections[alias]
     plan = _insert_plan(model, names, connection, alias)
-    if plan.json is None and len(objs) > COMPILE_UP_TO:
-        # Many rows of a VALUES list are thousands of values for psycopg to reparse; Django's
-        # bulk_create splits them into batches the database accepts.
-        model._base_manager.using(alias).bulk_create(objs)
-        return
     rows = [[f.pre_save(obj, True) for f in plan.fields] for obj in objs]
     for obj, pk in zip(objs, _write(plan, rows, connection), strict=True):
         obj.pk = pk
@@ -236,11 +235,4 @@ def insert_rows(
     if not rows:
         return
     connection = connections[alias]
-    plan = _insert_plan(model, tuple(names), connection, alias)
-    if plan.json is None:
-        # As many rows a statement as the database binds values for, as bulk_create does.
-        size = max(connection.ops.bulk_batch_size(plan.fields, rows), 1)
-        for start in range(0, len(rows), size):
-            _write(plan, rows[start : start + size], connection)
-        return
-    _write(plan, rows, connection)
+    _write(_insert_plan(model, tuple(names), connection, alias), rows, connection)

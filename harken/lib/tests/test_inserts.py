@@ -18,6 +18,9 @@ from harken.inbox.models import Note, Source
 from harken.lib import inserts
 from harken.lib.inserts import insert, insert_all, insert_rows, new_instance
 
+# More audit events (7 values each) than one statement binds on SQLite (32,766 values).
+MANY = 32_766 // 7 + 1
+
 
 @pytest.mark.django_db
 def test_insert_stores_what_save_stores(contributor: User) -> None:
@@ -51,12 +54,12 @@ def test_insert_all_stores_many_in_one_statement_with_their_ids_in_order(
     with CaptureQueriesContext(connection) as queries:
         insert_all([])
     assert not queries
-    # Beyond COMPILE_UP_TO rows, bulk_create writes them on SQLite, with the same result.
-    many = [AuditEvent(action=f"m.{i}", object_type="t") for i in range(inserts.COMPILE_UP_TO + 1)]
+    # More rows than SQLite binds values for in one statement: as many statements as it
+    # takes, with the same result.
+    many = [AuditEvent(action=f"m.{i}", object_type="t") for i in range(MANY)]
     insert_all(many)
-    assert [AuditEvent.objects.get(pk=e.pk).action for e in many] == [
-        f"m.{i}" for i in range(inserts.COMPILE_UP_TO + 1)
-    ]
+    stored = dict(AuditEvent.objects.filter(action__startswith="m.").values_list("pk", "action"))
+    assert [stored[e.pk] for e in many] == [f"m.{i}" for i in range(MANY)]
     with pytest.raises(ValueError, match="all of one model"):
         insert_all([AuditEvent(action="z", object_type="t"), contributor])
 
@@ -68,7 +71,7 @@ def test_on_postgresql_any_number_of_rows_is_one_statement_binding_one_json_docu
     """The rows as one JSON text: psycopg binds one value and PostgreSQL prepares one plan."""
     if connection.vendor != "postgresql":
         pytest.skip("SQLite binds a VALUES list")
-    for rows in (1, 3, inserts.COMPILE_UP_TO * 3):
+    for rows in (1, 3, 48):
         events = [
             AuditEvent(
                 actor=contributor if i % 2 else None, action=f"r{rows}.{i}", changes={"i": i}
@@ -135,7 +138,7 @@ def test_insert_rows_stores_plain_values_without_instances(contributor: User) ->
     created = datetime(2026, 5, 1, 8, 0, tzinfo=UTC)
     rows = [
         (contributor.pk if i % 2 else None, f"plain.{i}", "t", str(i), "", {"n": [i]}, created)
-        for i in range(inserts.COMPILE_UP_TO * 2)
+        for i in range(32)
     ]
     names = ("actor_id", "action", "object_type", "object_id", "object_repr", "changes")
     with CaptureQueriesContext(connection) as queries:
