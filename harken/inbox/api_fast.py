@@ -29,12 +29,13 @@ from pydantic import ValidationError
 
 from harken.accounts.models import ApiToken, User
 from harken.api.auth import bearer, tokens_with_digests, touch
+from harken.api.schemas import Ref
 from harken.features.models import Tag
 from harken.inbox.actions import IncomingNote
 from harken.inbox.api import incoming_note
 from harken.inbox.ingest_batch import BATCH_LIMIT, Outcome, ingest_filed
 from harken.inbox.models import Note
-from harken.inbox.schemas import NoteIn, NoteOut
+from harken.inbox.schemas import NoteIn, NoteOut, PersonRef
 from harken.lib.errors import ActionError
 from harken.lib.group_commit import GroupCommit
 
@@ -112,14 +113,15 @@ def _answer(note: Note, tags: Sequence[Tag]) -> dict[str, Any]:
     are those stored with it, and it has no links. Tests compare it with Ninja's answer."""
     company, person = note.company, note.person
     nested: dict[str, Any] = {
-        "company": None if company is None else {"id": company.pk, "name": company.name},
-        "person": None
-        if person is None
-        else {"id": person.pk, "email": person.email, "name": person.name},
+        "company": None if company is None else {f: getattr(company, f) for f in _REF},
+        "person": None if person is None else {f: getattr(person, f) for f in _PERSON_REF},
         "tags": sorted(tag.name for tag in tags),
         "feature_links": [],
     }
     return {name: nested[name] if name in nested else getattr(note, name) for name in _FIELDS}
 
 
-_FIELDS = tuple(NoteOut.model_fields)  # in the order NoteOut answers them
+# The schemas' fields, in the order they answer them.
+_FIELDS = tuple(NoteOut.model_fields)
+_REF = tuple(Ref.model_fields)
+_PERSON_REF = tuple(PersonRef.model_fields)
