@@ -94,22 +94,30 @@ class CellProblem:
     message: str
 
 
-def row_hash(cells: dict[str | None, str]) -> str:
-    """A stable id for a row without one: its non-empty cells, in any column order."""
-    # Keys are unique, so sorting them sorts the (key, value) pairs; lists, not generators,
+def row_hash(cells: dict[str | None, str], keys: list[str] | None = None) -> str:
+    """A stable id for a row without one: its non-empty cells, in any column order.
+
+    `keys`, when given, are the sorted names of every column the file's rows may have: the
+    same for each row, so sorted once per file rather than once per row.
+    """
+    if keys is None:
+        keys = sorted([k for k in cells if k])
+    # Keys are unique, so sorting them sorts the (key, value) pairs; a list, not a generator,
     # as this runs for every row of a file without ids.
-    canonical = "\x1f".join(
-        [k + "\x1e" + cells[k] for k in sorted([k for k in cells if k]) if cells[k]]
-    )
+    get = cells.get
+    canonical = "\x1f".join([k + "\x1e" + v for k in keys if (v := get(k))])
     return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
 
 
 class NoteParser:
     """Validates rows; remembers parsed dates and domains, which repeat across a file."""
 
-    def __init__(self, now: datetime, tag_separator: str = ",") -> None:
+    def __init__(
+        self, now: datetime, tag_separator: str = ",", hash_keys: list[str] | None = None
+    ) -> None:
         self.now = now
         self.tag_separator = tag_separator
+        self.hash_keys = hash_keys  # see row_hash
         # raw text -> the value as the database stores it, or the error message
         self.moments: dict[str, Any] = {}
         self.adapt_moment = datetime_converter()
@@ -215,7 +223,7 @@ class NoteParser:
         if problems:
             return problems
         return NoteRow(
-            external_id=external_id or row_hash(cells),
+            external_id=external_id or row_hash(cells, self.hash_keys),
             title=title,
             body=body,
             source_url=source_url,
@@ -250,7 +258,10 @@ def parse_chunks(
     (dates without one are read in it) rather than relying on that thread's state.
     """
     timezone.activate(zone)
-    parser = NoteParser(now, fider.TAG_SEPARATOR if is_fider else ",")
+    # A Fider export's cells are renamed row by row (fider.to_note_values); a file's own
+    # columns are the same for every row.
+    hash_keys = None if is_fider else sorted({c for c in columns if c})
+    parser = NoteParser(now, fider.TAG_SEPARATOR if is_fider else ",", hash_keys)
     seen: set[str] = set()
     chunk = Chunk()
     for number, raw in table.records():

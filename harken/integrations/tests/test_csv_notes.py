@@ -402,6 +402,8 @@ def test_a_rows_hash_stays_the_one_earlier_imports_stored() -> None:
     expected = "sha256:bd9f8939432fc4c6e40e9afec4709b55fe1873ff869d828075a01733b10ccbbf"
     assert row_hash(cells) == expected
     assert row_hash(dict(reversed(cells.items()))) == expected
+    # As a file's rows are hashed: the sorted names of every column, given once per file.
+    assert row_hash(cells, ["body", "person_email", "tags", "title", "zone"]) == expected
 
 
 def test_a_jobs_progress_is_saved_at_most_twice_a_second(contributor: User) -> None:
