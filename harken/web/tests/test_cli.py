@@ -20,6 +20,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from harken.accounts.models import ApiToken, Role, TokenScope, User
+from harken.web.management.commands.serve import web_server
 
 HARKEN = Path(sys.executable).parent / "harken"
 
@@ -236,3 +237,10 @@ def test_serve_stores_every_note_of_requests_filed_at_once(
     assert answers == [(201, f"filer{i % 2 + 1} note {i}") for i in range(120)]
     filed = harken(data_dir, "shell", "-v", "0", "-c", FILED)
     assert filed.stdout.split() == ["120", "0", "120"]
+
+
+def test_serve_logs_each_request_only_when_asked() -> None:
+    default = web_server("127.0.0.1", 8000, 2, 32)
+    assert "--access-log" not in default
+    logged = web_server("127.0.0.1", 8000, 2, 32, access_log=True)
+    assert logged == [*default[:-1], "--access-log", default[-1]]
