@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import codecs
+import pickle
 from datetime import UTC, datetime
 
 import pytest
@@ -13,7 +14,7 @@ from harken.features.models import Tag
 from harken.inbox.models import Note, Source
 from harken.integrations.actions import PROGRESS_EVERY, _progress_saver, do_create_import
 from harken.integrations.csv import notes
-from harken.integrations.csv.note_rows import row_hash
+from harken.integrations.csv.note_rows import NOTE_COLUMNS, parse_chunks, row_hash
 from harken.integrations.csv.notes import NoteImport
 from harken.integrations.csv.reader import CsvFileError, open_table
 from harken.integrations.csv.report import Report
@@ -415,3 +416,16 @@ def test_a_jobs_progress_is_saved_at_most_twice_a_second(contributor: User) -> N
     job.refresh_from_db()
     assert job.processed_rows == 2000
     assert job.progress_at is not None
+
+
+def test_a_chunk_of_rows_pickles_to_its_equal() -> None:
+    """How a large file's rows reach the importer from the parsing child."""
+    table = open_table(GOOD + "Bad,,,,,,not a date,,\n")
+    columns = NOTE_COLUMNS.map_header(table)
+    (chunk,) = parse_chunks(table, columns, False, datetime(2026, 1, 1, tzinfo=UTC), "UTC")
+    assert chunk.rows
+    assert chunk.rejected
+    copy = pickle.loads(pickle.dumps(chunk))  # noqa: S301 - our own chunk
+    assert copy == chunk
+    assert [type(row) for row in copy.rows] == [type(row) for row in chunk.rows]
+    assert copy.rows[0].title == chunk.rows[0].title
