@@ -20,6 +20,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from harken.accounts.models import ApiToken, Role, TokenScope, User
+from harken.web.management.commands.serve import Command as ServeCommand
 from harken.web.management.commands.serve import web_server
 
 HARKEN = Path(sys.executable).parent / "harken"
@@ -240,6 +241,9 @@ def test_serve_stores_every_note_of_requests_filed_at_once(
 
 
 def test_serve_logs_each_request_only_when_asked() -> None:
+    parser = ServeCommand().create_parser("harken", "serve")
+    assert parser.parse_args([]).access_log is False
+    assert parser.parse_args(["--access-log"]).access_log is True
     default = web_server("127.0.0.1", 8000, 2, 32)
     assert "--access-log" not in default
     logged = web_server("127.0.0.1", 8000, 2, 32, access_log=True)
