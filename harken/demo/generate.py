@@ -38,7 +38,7 @@ from harken.features.models import (
     Tag,
     Timeframe,
 )
-from harken.inbox.models import IMPORTANCE_WEIGHT, Importance, Link, Note, NoteState
+from harken.inbox.models import IMPORTANCE_WEIGHT, Importance, Link, Note, NoteState, NoteTag
 from harken.inbox.why import WHY_FIELDS
 from harken.lib.bulk import insert_rows, reset_sequences, search_index_deferred
 
@@ -382,7 +382,7 @@ class World:
                     indexed.append(note_id)
                 insert_rows(Note, NOTE_FIELDS, notes, now=self.now)
                 insert_rows(Link, LINK_FIELDS, links, now=self.now)
-                insert_rows(Note.tags.through, ("note_id", "tag_id"), tagged)
+                insert_rows(NoteTag, ("note_id", "tag_id"), tagged)
             self.stats.add("notes", len(notes))
             self.stats.add("links", len(links))
             self.say(f"  {start + count:,} of {total:,} notes")

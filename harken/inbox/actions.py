@@ -18,7 +18,15 @@ from harken.customers.actions import do_upsert_person
 from harken.customers.models import Company, Person
 from harken.features.models import Area, Feature, Tag
 from harken.inbox.choices import forget_choices
-from harken.inbox.models import IMPORTANCE_WEIGHT, Importance, Link, Note, NoteState, Source
+from harken.inbox.models import (
+    IMPORTANCE_WEIGHT,
+    Importance,
+    Link,
+    Note,
+    NoteState,
+    NoteTag,
+    Source,
+)
 from harken.inbox.why import WHY_FIELDS
 from harken.lib.compiled import Compiled
 from harken.lib.errors import ActionError
@@ -159,8 +167,8 @@ def ingest_note_tagged(actor: User | None, incoming: IncomingNote) -> tuple[Note
             tags = tags_named(incoming.tags) if incoming.tags else []
             if tags:
                 # A new note has no tags yet: insert the rows without .set()'s diffing read.
-                Note.tags.through.objects.bulk_create(
-                    [Note.tags.through(note_id=note.pk, tag_id=tag.pk) for tag in tags]
+                NoteTag.objects.bulk_create(
+                    [NoteTag(note_id=note.pk, tag_id=tag.pk) for tag in tags]
                 )
             audit(actor, "note.created", note, {"source": note.source})
     except IntegrityError:

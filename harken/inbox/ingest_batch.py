@@ -33,7 +33,7 @@ from harken.inbox.actions import (
     stored_out_of_sight,
     tags_named,
 )
-from harken.inbox.models import Note
+from harken.inbox.models import Note, NoteTag
 from harken.lib.compiled import Compiled
 from harken.lib.errors import ActionError
 from harken.lib.inserts import insert_all, insert_rows
@@ -211,5 +211,5 @@ class _Batch:
             mine = [tags[name] for name in sorted(wanted) if name in tags]
             through.extend((note.pk, tag.pk) for tag in mine)
             self.outcomes[position] = Outcome(note=note, created=True, tags=mine)
-        insert_rows(Note.tags.through, ("note_id", "tag_id"), through)
+        insert_rows(NoteTag, ("note_id", "tag_id"), through)
         audit_by("note.created", [(n.submitter, n, {"source": n.source}) for n in notes])

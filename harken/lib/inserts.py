@@ -111,10 +111,15 @@ def new_instance[M: models.Model](
 
 
 class _Insert:
-    """The INSERT of `fields` (attnames) of a model, built once per process."""
+    """The INSERT of `fields` (attnames) of a model, built once per process; with `returning`,
+    it answers the new rows' ids."""
 
     def __init__(
-        self, model: type[models.Model], names: tuple[str, ...], connection: BaseDatabaseWrapper
+        self,
+        model: type[models.Model],
+        names: tuple[str, ...],
+        connection: BaseDatabaseWrapper,
+        returning: bool,
     ) -> None:
         meta = model._meta
         by_name = {f.attname: f for f in meta.concrete_fields}
@@ -125,7 +130,9 @@ class _Insert:
         # Names come from the model's meta, quoted; every value is bound.
         self.head = f"INSERT INTO {quote(meta.db_table)} ({columns}) "
         self.row = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
-        self.tail = f" RETURNING {quote(str(meta.pk.column))}"
+        self.returning = returning
+        # Only for a single-column key: a composite one (note-tag rows) has no column of its own.
+        self.tail = f" RETURNING {quote(str(meta.pk.column))}" if returning else ""
         # On PostgreSQL, every row in one JSON document (the module's docstring says why).
         self.json: str | None = None
         if connection.vendor == "postgresql" and all(_json_ready(f) for f in self.fields):
@@ -147,23 +154,29 @@ def _db_type(field: models.Field[Any, Any], connection: BaseDatabaseWrapper) -> 
 
 
 # The statements built, by database alias, model and fields: the same for every thread.
-_plans: dict[tuple[str, type[models.Model], tuple[str, ...]], _Insert] = {}
+_plans: dict[tuple[str, type[models.Model], tuple[str, ...], bool], _Insert] = {}
 
 
 def _insert_plan(
-    model: type[models.Model], names: tuple[str, ...], connection: BaseDatabaseWrapper, alias: str
+    model: type[models.Model],
+    names: tuple[str, ...],
+    connection: BaseDatabaseWrapper,
+    alias: str,
+    returning: bool,
 ) -> _Insert:
-    plan = _plans.get((alias, model, names))
+    key = (alias, model, names, returning)
+    plan = _plans.get(key)
     if plan is None:
-        plan = _plans[(alias, model, names)] = _Insert(model, names, connection)
+        plan = _plans[key] = _Insert(model, names, connection, returning)
     return plan
 
 
 def _write(
     plan: _Insert, rows: Sequence[Sequence[Any]], connection: BaseDatabaseWrapper
 ) -> list[Any]:
-    """Store rows of attribute values; their new ids, in order. A VALUES list takes as many
-    rows a statement as the database binds values for, as bulk_create splits them."""
+    """Store rows of attribute values; their new ids, in order, if the plan returns them. A
+    VALUES list takes as many rows a statement as the database binds values for, as
+    bulk_create splits them."""
     if plan.json is not None:
         names = plan.names
         document = json.dumps(
@@ -188,6 +201,8 @@ def _write(
         sql, params = plan.values(len(rows)), [value for row in prepared for value in row]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+        if not plan.returning:
+            return []
         ids = [pk for (pk,) in cursor.fetchall()]
     if len(ids) != len(rows):
         raise AssertionError("the database answered a different number of ids")
@@ -214,7 +229,7 @@ def insert_all(objs: Sequence[models.Model], alias: str = DEFAULT_DB_ALIAS) -> N
     meta = model._meta
     names = tuple(f.attname for f in meta.concrete_fields if f is not meta.pk)
     connection = connections[alias]
-    plan = _insert_plan(model, names, connection, alias)
+    plan = _insert_plan(model, names, connection, alias, returning=True)
     rows = [[f.pre_save(obj, True) for f in plan.fields] for obj in objs]
     for obj, pk in zip(objs, _write(plan, rows, connection), strict=True):
         obj.pk = pk
@@ -235,4 +250,4 @@ def insert_rows(
     if not rows:
         return
     connection = connections[alias]
-    _write(_insert_plan(model, tuple(names), connection, alias), rows, connection)
+    _write(_insert_plan(model, tuple(names), connection, alias, returning=False), rows, connection)

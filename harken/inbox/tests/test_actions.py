@@ -16,7 +16,7 @@ from harken.inbox.actions import (
     do_set_note_state,
     ingest_note,
 )
-from harken.inbox.models import Importance, Note, NoteState, Source
+from harken.inbox.models import Importance, Note, NoteState, NoteTag, Source
 from harken.lib.errors import ActionError, NotAllowed
 
 WHY = {"wanted_to_do": "Send the board a monthly report", "why_not_great": "Manual copy-paste"}
@@ -87,7 +87,7 @@ def test_deleting_a_tag_or_a_note_leaves_no_tag_rows(maker: User, contributor: U
     """The note-tag rows have no database foreign keys (see Note.tags): the ORM removes them."""
     first = ingest_note(contributor, IncomingNote(title="One", tags=["pricing", "sso"]))[0]
     second = ingest_note(contributor, IncomingNote(title="Two", tags=["pricing"]))[0]
-    rows = Note.tags.through.objects
+    rows = NoteTag.objects
     assert rows.count() == 3
     do_delete_tag(maker, Tag.objects.get(name="pricing"))
     assert list(rows.values_list("note_id", flat=True)) == [first.pk]

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import connection
 
 from harken.inbox.actions import tags_named
-from harken.inbox.models import Note, Source
+from harken.inbox.models import Note, NoteTag, Source
 from harken.inbox.why import WHY_FIELDS
 from harken.integrations.csv.resolve import Resolver
 from harken.lib.bulk import insert_rows, search_index_deferred
@@ -143,7 +143,7 @@ def store(batch: Prepared, look_first: bool) -> tuple[int, int]:
         for tag_id in tags
     ]
     if pairs:
-        insert_rows(Note.tags.through, ("note_id", "tag_id"), pairs)
+        insert_rows(NoteTag, ("note_id", "tag_id"), pairs)
     return len(notes), skipped
 
 

@@ -11,7 +11,7 @@ from harken.accounts.models import User
 from harken.audit.models import AuditEvent
 from harken.customers.models import Company, CompanyDomain, Person
 from harken.features.models import Tag
-from harken.inbox.models import Note, Source
+from harken.inbox.models import Note, NoteTag, Source
 from harken.integrations.actions import PROGRESS_EVERY, _progress_saver, do_create_import
 from harken.integrations.csv import notes
 from harken.integrations.csv.note_rows import NOTE_COLUMNS, parse_chunks, row_hash
@@ -84,7 +84,7 @@ def test_progress_is_reported_after_each_batch(contributor: User) -> None:
     assert seen == [(2000, 2000), (4000, 4000), (4500, 4500)]
     assert (report.total, report.created) == (4500, 4500)
     assert Note.objects.count() == 4500
-    assert Note.tags.through.objects.count() == 4500
+    assert NoteTag.objects.count() == 4500
     assert Note.objects.get(external_id="n4499").tags.get().name == "t5"
 
 
@@ -127,7 +127,7 @@ def test_stored_notes_met_after_the_first_batch_are_skipped(contributor: User) -
     assert seen == [(2000, 2000, 0), (4000, 2000, 2000), (4501, 2000, 2501)]
     assert (report.created, report.skipped) == (2000, 2501)
     assert Note.objects.count() == 4500
-    assert Note.tags.through.objects.count() == 4500
+    assert NoteTag.objects.count() == 4500
     assert Person.objects.count() == 0
 
 
