@@ -177,8 +177,18 @@ def served(data_dir: Path) -> Iterator[tuple[subprocess.Popen[str], int]]:
             time.sleep(0.3)
     yield process, port
     if process.poll() is None:
-        process.kill()
-        process.wait()
+        # SIGTERM: serve stops its web server and worker. Killed outright, it would leave
+        # them running (they are in sessions of their own), serving and polling for jobs
+        # through the rest of the suite.
+        children = children_of(process.pid)
+        process.terminate()
+        try:
+            process.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            for child in children:
+                os.kill(child, signal.SIGKILL)
+            process.kill()
+            process.wait()
 
 
 def test_serve_runs_web_and_worker_and_stops_both_on_sigterm(
