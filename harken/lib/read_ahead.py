@@ -20,7 +20,7 @@ import queue
 import subprocess
 import sys
 import threading
-from collections.abc import Generator, Iterable
+from collections.abc import Generator, Iterable, Iterator
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -73,8 +73,8 @@ def read_ahead[T](items: Iterable[T], depth: int = 2) -> Generator[T]:
         producer.join()
 
 
-def read_ahead_in_process(target: str, *args: object) -> Generator[Any]:
-    """Yield the items of `target(*args)`, produced in a child process, in order.
+def read_ahead_in_process(target: str, *args: object) -> InProcessReader:
+    """The items of `target(*args)`, produced in a child process, in order.
 
     `target` is "module:function". The child is a fresh interpreter, never a fork of a
     process that holds database connections and threads, and it is started as this module
@@ -84,45 +84,72 @@ def read_ahead_in_process(target: str, *args: object) -> Generator[Any]:
     than half a second: the function's module must not import models, and must not use the
     database. Arguments and items are pickled. The child works at most one item ahead,
     blocked on the pipe. An exception raised while producing is raised here at its place in
-    the order; closing the generator ends the child.
+    the order; closing the reader ends the child.
+
+    The child starts at once, not at the first item: the caller can do other work (count a
+    file's rows, record a job) while the child starts and produces its first item.
     """
-    args_in, args_out = os.pipe()
-    items_in, items_out = os.pipe()
-    # The child must import this very copy of Harken: -P keeps the working directory (which
-    # may hold another checkout) off its path, and the path to this copy goes first.
-    here = str(Path(__file__).resolve().parents[2])
-    path = [here, *[p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]]
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(path)}
-    child = subprocess.Popen(  # noqa: S603 - this interpreter, this module, two fd numbers
-        [sys.executable, "-P", "-m", __name__, str(args_in), str(items_out)],
-        pass_fds=(args_in, items_out),
-        env=env,
-    )
-    os.close(args_in)
-    os.close(items_out)
-    receive = Connection(items_in, writable=False)
-    try:
-        with Connection(args_out, readable=False) as send:
-            send.send((target, args, _current_settings()))
-        while True:
-            try:
-                ok, value = receive.recv()
-            except EOFError:
-                child.wait()
-                raise RuntimeError(
-                    f"The process reading ahead stopped (exit status {child.returncode})."
-                ) from None
-            if ok:
-                yield value
-            elif value is None:
-                return
-            else:
-                raise value
-    finally:
-        receive.close()
-        if child.poll() is None:
-            child.terminate()
-        child.wait()
+    return InProcessReader(target, args)
+
+
+class InProcessReader(Iterator[Any]):
+    """The consuming end of `read_ahead_in_process`; close it (or use it in `with`)."""
+
+    def __init__(self, target: str, args: tuple[object, ...]) -> None:
+        args_in, args_out = os.pipe()
+        items_in, items_out = os.pipe()
+        # The child must import this very copy of Harken: -P keeps the working directory
+        # (which may hold another checkout) off its path, and the path to this copy goes first.
+        here = str(Path(__file__).resolve().parents[2])
+        path = [here, *[p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]]
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(path)}
+        self.child = subprocess.Popen(  # noqa: S603 - this interpreter, this module, two fds
+            [sys.executable, "-P", "-m", __name__, str(args_in), str(items_out)],
+            pass_fds=(args_in, items_out),
+            env=env,
+        )
+        os.close(args_in)
+        os.close(items_out)
+        self.receive = Connection(items_in, writable=False)
+        self.done = False
+        try:
+            with Connection(args_out, readable=False) as send:
+                send.send((target, args, _current_settings()))
+        except BaseException:
+            self.close()
+            raise
+
+    def __next__(self) -> Any:
+        if self.done:
+            raise StopIteration
+        try:
+            ok, value = self.receive.recv()
+        except EOFError:
+            self.child.wait()
+            self.close()
+            raise RuntimeError(
+                f"The process reading ahead stopped (exit status {self.child.returncode})."
+            ) from None
+        if ok:
+            return value
+        self.close()
+        if value is None:
+            raise StopIteration
+        raise value
+
+    def close(self) -> None:
+        """End the child (if it has not ended) and reap it; the reader yields no more."""
+        self.done = True
+        self.receive.close()
+        if self.child.poll() is None:
+            self.child.terminate()
+        self.child.wait()
+
+    def __enter__(self) -> InProcessReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def _current_settings() -> dict[str, Any]:

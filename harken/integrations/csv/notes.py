@@ -9,7 +9,7 @@ importing the same file again adds nothing. Rows are read by `note_rows`, writte
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from concurrent.futures import Future
 from contextlib import closing
 from functools import partial
@@ -31,7 +31,7 @@ from harken.integrations.csv.reader import Table
 from harken.integrations.csv.report import Progress, Report, no_progress
 from harken.integrations.csv.resolve import Resolver
 from harken.lib.db_threads import ConnectionThreads
-from harken.lib.read_ahead import read_ahead, read_ahead_in_process
+from harken.lib.read_ahead import InProcessReader, read_ahead, read_ahead_in_process
 
 # From this many rows the file is parsed in a child process (`read_ahead_in_process`), which
 # takes a third of a second to start, and stored by two connections at once on PostgreSQL;
@@ -59,6 +59,31 @@ class NoteImport:
         # id) constraint refuses it whole if any of its notes is stored, and from then on
         # every batch is checked. The lookup was a sixth of a new file's import time.
         self.checking = False
+        self.chunks: Generator[Chunk] | InProcessReader | None = None
+        self.large = False
+
+    def start(self, rows: int) -> None:
+        """Begin reading the file's rows (`rows`, about how many it has, decides how): a
+        large file's child process then starts while the caller does other work."""
+        if self.chunks is not None:
+            return
+        how = (
+            self.table,
+            self.columns,
+            self.is_fider,
+            timezone.now(),
+            timezone.get_current_timezone_name(),
+        )
+        self.large = rows >= PARSE_IN_PROCESS_ROWS
+        if self.large:
+            self.chunks = read_ahead_in_process(f"{note_rows.__name__}:parse_chunks", *how)
+        else:
+            self.chunks = read_ahead(parse_chunks(*how))
+
+    def close(self) -> None:
+        """Stop reading (the child process or thread ends); for a run that will not happen."""
+        if self.chunks is not None:
+            self.chunks.close()
 
     def run(self, total: int | None = None) -> Report:
         report = self.report
@@ -71,23 +96,15 @@ class NoteImport:
                 cursor.execute("PRAGMA cache_size = -65536")
                 cursor.execute("PRAGMA wal_autocheckpoint = 8000")
         # The next batches are parsed while this one is written.
-        how = (
-            self.table,
-            self.columns,
-            self.is_fider,
-            timezone.now(),
-            timezone.get_current_timezone_name(),
-        )
-        large = report.total >= PARSE_IN_PROCESS_ROWS
-        if large:
-            chunks = read_ahead_in_process(f"{note_rows.__name__}:parse_chunks", *how)
-        else:
-            chunks = read_ahead(parse_chunks(*how))
+        self.start(report.total)
+        assert self.chunks is not None
         # Two connections store batches at once on PostgreSQL, each on a backend (a core) of
         # its own, while this one prepares the next. Not inside a transaction, which the
         # writers' own would escape.
-        parallel = large and connection.vendor == "postgresql" and not connection.in_atomic_block
-        with closing(chunks):
+        parallel = (
+            self.large and connection.vendor == "postgresql" and not connection.in_atomic_block
+        )
+        with closing(self.chunks) as chunks:
             if parallel:
                 self.store_in_threads(chunks)
             else:

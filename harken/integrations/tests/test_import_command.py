@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import csv
+import os
+from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
 
@@ -7,9 +10,11 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from harken.accounts.models import User
+from harken.audit.models import AuditEvent
 from harken.customers.models import Company
-from harken.inbox.models import Note
-from harken.integrations.models import ImportJob
+from harken.inbox.models import Note, NoteTag
+from harken.integrations.csv import notes
+from harken.integrations.models import ImportJob, ImportStatus
 from harken.integrations.tests.helpers import FIDER
 
 
@@ -78,3 +83,64 @@ def test_command_errors(
 def test_missing_file(tmp_path: Path, db: None) -> None:
     with pytest.raises(CommandError, match="Cannot read"):
         run("notes", str(tmp_path / "nope.csv"))
+
+
+@pytest.fixture
+def small_cells() -> Iterator[None]:
+    """Cells of at most 1,000 characters in this process (the parsing child keeps its own
+    limit): a file the count refuses, however far the child has read."""
+    previous = csv.field_size_limit(1000)
+    yield
+    csv.field_size_limit(previous)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"title\n\n\n", "no rows below it"),
+        (b"title,body\n" + b"fine,x\n" * 50 + b"long," + b"y" * 2000 + b"\n", "near line 52"),
+    ],
+)
+@pytest.mark.usefixtures("small_cells")
+def test_command_refuses_a_file_it_cannot_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, db: None, content: bytes, message: str
+) -> None:
+    """The rows are already being parsed (here in a child process) while they are counted:
+    a file refused by the count stores nothing and leaves no process behind."""
+    monkeypatch.setattr(notes, "PARSE_IN_PROCESS_ROWS", 1)
+    path = tmp_path / "f.csv"
+    path.write_bytes(content)
+    before = set(children())
+    with pytest.raises(CommandError, match=message):
+        run("notes", str(path))
+    assert ImportJob.objects.count() == 0
+    assert Note.objects.count() == 0
+    assert set(children()) <= before
+
+
+def test_command_parses_a_large_file_in_a_child_and_keeps_no_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, contributor: User
+) -> None:
+    monkeypatch.setattr(notes, "PARSE_IN_PROCESS_ROWS", 1)
+    path = tmp_path / "notes.csv"
+    path.write_text("title,tags\n" + "".join(f"Note {i},t{i % 3}\n" for i in range(300)))
+    out, _ = run("notes", str(path), "--as", "carl")
+    assert "300 created, 0 skipped as already imported, 0 rejected rows (of 300)." in out
+    job = ImportJob.objects.get()
+    assert (job.status, job.content, job.total_rows, job.processed_rows) == (
+        ImportStatus.DONE,
+        "",
+        300,
+        300,
+    )
+    assert job.created_by == contributor
+    assert AuditEvent.objects.filter(action="import.finished", object_id=str(job.pk)).exists()
+    assert NoteTag.objects.count() == 300
+    assert set(children()) == set()
+
+
+def children() -> list[int]:
+    """This process's child processes (a parsing child that was not ended would show)."""
+    me = os.getpid()
+    path = Path(f"/proc/{me}/task/{me}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -122,6 +123,20 @@ def test_in_process_closing_ends_the_child(tmp_path: Path) -> None:
     assert [next(reader), next(reader)] == [0, 1]
     reader.close()
     # Ended and reaped: no such process any more.
+    with pytest.raises(ProcessLookupError):
+        os.kill(int(pid_file.read_text()), 0)
+
+
+def test_in_process_the_child_starts_before_the_first_item_and_closing_ends_it(
+    tmp_path: Path,
+) -> None:
+    pid_file = tmp_path / "pid"
+    with read_ahead_in_process(f"{HERE}:endless_recording_pid", str(pid_file)):
+        # Nothing asked for yet, and the child is already producing.
+        deadline = time.monotonic() + 30
+        while not pid_file.exists() or not pid_file.read_text():
+            assert time.monotonic() < deadline, "the child did not start"
+            time.sleep(0.05)
     with pytest.raises(ProcessLookupError):
         os.kill(int(pid_file.read_text()), 0)
 

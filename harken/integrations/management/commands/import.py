@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from harken.accounts.models import User
-from harken.integrations.actions import do_create_import, do_run_import
+from harken.integrations.actions import do_import_now
 from harken.integrations.models import ImportJob, ImportKind, ImportStatus
 from harken.lib.errors import ActionError
 
@@ -46,12 +46,9 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror}.") from None
         try:
-            job = do_create_import(actor, options["kind"], path.name, data, background=False)
+            finished = do_import_now(actor, options["kind"], path.name, data)
         except ActionError as exc:
             raise CommandError(f"{path.name}: {exc.message} Nothing was imported.") from None
-        finished = do_run_import(job.pk)
-        if finished is None:  # pragma: no cover - the job was created just above
-            raise CommandError("The import job was taken by another process.")
         self.report(finished)
 
     def report(self, job: ImportJob) -> None:
