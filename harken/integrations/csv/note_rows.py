@@ -1,4 +1,4 @@
-"""Reading a notes CSV: each row validated and turned into a NoteRow, in batches.
+"""Reading a notes CSV: each row validated and turned into a NoteRow tuple, in batches.
 
 Nothing here loads Django's models or touches the database: a large file is parsed in a
 child process (`harken.lib.read_ahead`) that only configures settings, which starts in a
@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any
 
 from django.utils import timezone
 
@@ -60,23 +60,27 @@ NOTE_COLUMNS = ColumnSpec(
 FIDER_COLUMNS = ColumnSpec(accepted=fider.COLUMNS, required=("title",))
 
 
-class NoteRow(NamedTuple):
-    """A validated row, ready to be written (a tuple: it pickles fast, see `parse_chunks`)."""
-
-    external_id: str
-    title: str
-    body: str
-    source_url: str
-    received_at: Any  # as the database stores it (adapted once per distinct value)
-    customer_priority: int | None
-    confidential: bool
-    links: Any  # as the database stores it
-    why: tuple[str, ...]
-    person_email: str
-    person_name: str
-    company_domain: str
-    company_name: str
-    tags: list[str]
+# A validated row, ready to be written: a plain tuple, in this order (prepare() in
+# note_store unpacks it). Not a NamedTuple: a large file's rows are pickled from the parsing
+# child to the importer, and a NamedTuple pickles by its class, so loading one called its
+# constructor per row, in the importer, which shares its GIL with the threads writing; even
+# remade from plain tuples (NoteRow._make) that was 5 µs a row, on a 35 µs-yardstick hour.
+NoteRow = tuple[
+    str,  # external_id
+    str,  # title
+    str,  # body
+    str,  # source_url
+    Any,  # received_at, as the database stores it (adapted once per distinct value)
+    int | None,  # customer_priority
+    bool,  # confidential
+    Any,  # links, as the database stores it
+    tuple[str, ...],  # why, in WHY_FIELDS order
+    str,  # person_email
+    str,  # person_name
+    str,  # company_domain
+    str,  # company_name
+    list[str],  # tags
+]
 
 
 @dataclass(slots=True)
@@ -87,17 +91,6 @@ class Chunk:
     rejected: list[tuple[int, list[tuple[str, str]]]] = field(default_factory=list)
     skipped: int = 0
     processed: int = 0
-
-    # A large file's chunks are pickled from the parsing child to the importer. A NoteRow
-    # pickles by its class, and loading one called its constructor; as plain tuples, remade
-    # into NoteRows on loading, a row took 1.5 µs to dump instead of 5.7 and 2.4 to load
-    # instead of 5.9, in the importer, which shares its GIL with the threads writing.
-    def __getstate__(self) -> tuple[Any, ...]:
-        return ([tuple(row) for row in self.rows], self.rejected, self.skipped, self.processed)
-
-    def __setstate__(self, state: tuple[Any, ...]) -> None:
-        rows, self.rejected, self.skipped, self.processed = state
-        self.rows = list(map(NoteRow._make, rows))
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,23 +226,23 @@ class NoteParser:
                 problems.append(("company_domain", message))
         if problems:
             return problems
-        return NoteRow(
-            external_id=external_id or row_hash(cells, self.hash_keys),
-            title=title,
-            body=body,
-            source_url=source_url,
-            received_at=received_at,
-            customer_priority=priority,
-            confidential=confidential,
+        return (
+            external_id or row_hash(cells, self.hash_keys),
+            title,
+            body,
+            source_url,
+            received_at,
+            priority,
+            confidential,
             # JSON text, which both databases take for the column as it is written (PostgreSQL
             # by COPY): Django's adapter would wrap it for psycopg to encode once per row.
-            links=json.dumps(links) if links else "[]",
-            why=why,
-            person_email=person_email,
-            person_name=person_name,
-            company_domain=company_domain,
-            company_name=company_name,
-            tags=tags,
+            json.dumps(links) if links else "[]",
+            why,
+            person_email,
+            person_name,
+            company_domain,
+            company_name,
+            tags,
         )
 
 
@@ -292,9 +285,10 @@ def parse_chunks(
         if isinstance(parsed, list):
             chunk.rejected.append((number, parsed))
             continue
-        if parsed.external_id in seen:
+        external_id = parsed[0]
+        if external_id in seen:
             chunk.skipped += 1  # the same note twice in one file
             continue
-        seen.add(parsed.external_id)
+        seen.add(external_id)
         chunk.rows.append(parsed)
     yield chunk

@@ -58,53 +58,73 @@ def prepare(
 ) -> Prepared:
     """Resolve the rows' people, companies and tags, creating the missing ones."""
     domains: dict[str, str] = {}
+    names: set[str] = set()
+    wanted: dict[str, str] = {}  # tag names, lowercased -> as last written
     for row in rows:
-        if row.company_domain:
-            domains.setdefault(row.company_domain, row.company_name)
+        domain, company_name, tags = row[11], row[12], row[13]
+        if domain:
+            domains.setdefault(domain, company_name)
+        elif company_name:
+            names.add(company_name)
+        for name in tags:
+            wanted[name.lower()] = name
     resolver.companies_for_domains(domains)
-    resolver.companies_for_names(
-        {row.company_name for row in rows if row.company_name and not row.company_domain}
-    )
+    resolver.companies_for_names(names)
     people: dict[str, tuple[str, int | None]] = {}
     for row in rows:
-        if row.person_email and row.person_email not in people:
-            company = resolver.company_id(row.company_domain, row.company_name)
-            people[row.person_email] = (row.person_name, company)
+        email = row[9]
+        if email and email not in people:
+            people[email] = (row[10], resolver.company_id(row[11], row[12]))
     resolver.people_for(people)
-    notes = []
-    for row in rows:
-        person_id, person_company = (
-            resolver.people[row.person_email] if row.person_email else (None, None)
-        )
-        company_id = resolver.company_id(row.company_domain, row.company_name)
-        notes.append(
-            (
-                row.title,
-                row.body,
-                Source.CSV.value,
-                row.source_url,
-                row.external_id,
-                submitter,
-                person_id,
-                company_id or person_company,
-                row.confidential,
-                row.customer_priority,
-                row.links,
-                row.received_at,
-                *row.why,
-            )
-        )
-    # In date order: most of the note indexes lead with received_at, and rows that land next
-    # to each other keep the index pages they touch few and cached.
-    notes.sort(key=_RECEIVED)
-    wanted = {name.lower(): name for row in rows for name in row.tags}
     unknown = [name for key, name in wanted.items() if key not in tag_ids]
     if unknown:
         tag_ids.update({tag.name.lower(): tag.pk for tag in tags_named(unknown)})
-    tags = {
-        row.external_id: [tag_ids[name.lower()] for name in row.tags] for row in rows if row.tags
-    }
-    return Prepared(notes, tags)
+    notes = []
+    tagged: dict[str, list[int]] = {}
+    people_ids = resolver.people
+    company_id = resolver.company_id
+    csv = Source.CSV.value
+    for row in rows:
+        (
+            external_id,
+            title,
+            body,
+            source_url,
+            received_at,
+            priority,
+            confidential,
+            links,
+            why,
+            email,
+            _,
+            domain,
+            company_name,
+            tags,
+        ) = row
+        person_id, person_company = people_ids[email] if email else (None, None)
+        notes.append(
+            (
+                title,
+                body,
+                csv,
+                source_url,
+                external_id,
+                submitter,
+                person_id,
+                company_id(domain, company_name) or person_company,
+                confidential,
+                priority,
+                links,
+                received_at,
+                *why,
+            )
+        )
+        if tags:
+            tagged[external_id] = [tag_ids[name.lower()] for name in tags]
+    # In date order: most of the note indexes lead with received_at, and rows that land next
+    # to each other keep the index pages they touch few and cached.
+    notes.sort(key=_RECEIVED)
+    return Prepared(notes, tagged)
 
 
 def store(batch: Prepared, look_first: bool) -> tuple[int, int]:
