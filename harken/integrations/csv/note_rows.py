@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -79,7 +79,7 @@ NoteRow = tuple[
     str,  # person_name
     str,  # company_domain
     str,  # company_name
-    list[str],  # tags
+    tuple[str, ...],  # tags (the same tuple for rows with the same cell)
 ]
 
 
@@ -106,39 +106,75 @@ def row_hash(cells: dict[str | None, str], keys: list[str] | None = None) -> str
     """
     if keys is None:
         keys = sorted([k for k in cells if k])
+    return hash_cells(cells, hash_prefixes(keys))
+
+
+def hash_prefixes(keys: list[str]) -> list[tuple[str, str]]:
+    """(key, what precedes its value in the hashed text) for `hash_cells`, made once a file."""
+    return [(k, k + "\x1e") for k in keys]
+
+
+def hash_cells(cells: dict[str | None, str], prefixes: list[tuple[str, str]]) -> str:
     # Keys are unique, so sorting them sorts the (key, value) pairs; a list, not a generator,
     # as this runs for every row of a file without ids.
     get = cells.get
-    canonical = "\x1f".join([k + "\x1e" + v for k in keys if (v := get(k))])
+    canonical = "\x1f".join([prefix + v for k, prefix in prefixes if (v := get(k))])
     return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
 
 
+_NO_WHY = ("",) * len(WHY_FIELDS)
+
+
 class NoteParser:
-    """Validates rows; remembers parsed dates and domains, which repeat across a file."""
+    """Validates rows; remembers what it made of cells that repeat down a file (dates, tag
+    lists, emails, domains): looking one up costs a fraction of reading it again."""
 
     def __init__(
         self, now: datetime, tag_separator: str = ",", hash_keys: list[str] | None = None
     ) -> None:
         self.now = now
         self.tag_separator = tag_separator
-        self.hash_keys = hash_keys  # see row_hash
-        # raw text -> the value as the database stores it, or the error message
+        # The file's columns, sorted for row_hash; None when they vary by row (Fider's).
+        self.hash_prefixes = None if hash_keys is None else hash_prefixes(hash_keys)
+        # Without any of the why columns (most files), every row's are empty.
+        self.has_why = hash_keys is None or not set(hash_keys).isdisjoint(WHY_FIELDS)
+        # raw text -> the value as the database stores it, or the CellProblem
         self.moments: dict[str, Any] = {}
+        self.tag_lists: dict[str, Any] = {}
+        self.emails: dict[str, Any] = {}
         self.adapt_moment = datetime_converter()
         self.now_db = self.adapt_moment(now)
         self.domains: dict[str, tuple[str, str]] = {}
 
-    def moment(self, raw: str) -> Any:
-        """The date in database form, or the error message (a str) for it."""
-        found = self.moments.get(raw)
+    def remembered(self, cache: dict[str, Any], raw: str, read: Callable[[str], Any]) -> Any:
+        """`read(raw)`, or a CellProblem for the CellError it raised; kept for the next time."""
+        found = cache.get(raw)
         if found is None:
             try:
-                found = self.adapt_moment(values.moment(raw, self.now))
+                found = read(raw)
             except values.CellError as exc:
                 found = CellProblem(str(exc))
-            if len(self.moments) < 100_000:
-                self.moments[raw] = found
+            if len(cache) < 100_000:
+                cache[raw] = found
         return found
+
+    def hash(self, cells: dict[str | None, str]) -> str:
+        if self.hash_prefixes is None:
+            return row_hash(cells)
+        return hash_cells(cells, self.hash_prefixes)
+
+    def moment(self, raw: str) -> Any:
+        """The date in database form, or the CellProblem with it."""
+        return self.remembered(
+            self.moments, raw, lambda raw: self.adapt_moment(values.moment(raw, self.now))
+        )
+
+    def tag_list(self, raw: str) -> Any:
+        """The cell's tag names as a tuple (shared by the rows with this cell), or the
+        CellProblem with it."""
+        return self.remembered(
+            self.tag_lists, raw, lambda raw: tuple(values.tag_list(raw, self.tag_separator))
+        )
 
     def domain(self, raw: str) -> tuple[str, str]:
         """(domain, error message), one of them empty."""
@@ -165,7 +201,7 @@ class NoteParser:
         if len(external_id) > 255:
             problems.append(("external_id", "is longer than 255 characters"))
         body = get("body", "")
-        why = tuple([get(name, "") for name in WHY_FIELDS])
+        why = tuple([get(name, "") for name in WHY_FIELDS]) if self.has_why else _NO_WHY
         if len(body) > LONG_TEXT or max(map(len, why)) > LONG_TEXT:
             for name, text in (("body", body), *zip(WHY_FIELDS, why, strict=True)):
                 if len(text) > LONG_TEXT:
@@ -181,7 +217,7 @@ class NoteParser:
         confidential = False
         source_url = get("source_url", "")
         person_email = get("person_email", "")
-        tags: list[str] = []
+        tags: tuple[str, ...] = ()
         links: list[str] = []
         try:
             if raw := get("customer_priority"):
@@ -198,16 +234,18 @@ class NoteParser:
                 values.url(source_url, 1000)
         except values.CellError as exc:
             problems.append(("source_url", str(exc)))
-        try:
-            if person_email:
-                person_email = values.email(person_email)
-        except values.CellError as exc:
-            problems.append(("person_email", str(exc)))
-        try:
-            if raw := get("tags"):
-                tags = values.tag_list(raw, self.tag_separator)
-        except values.CellError as exc:
-            problems.append(("tags", str(exc)))
+        if person_email:
+            email = self.remembered(self.emails, person_email, values.email)
+            if isinstance(email, CellProblem):
+                problems.append(("person_email", email.message))
+            else:
+                person_email = email
+        if raw := get("tags"):
+            found = self.tag_list(raw)
+            if isinstance(found, CellProblem):
+                problems.append(("tags", found.message))
+            else:
+                tags = found
         for link in get("links", "").replace(",", " ").split():
             try:
                 links.append(values.url(link, 1000))
@@ -227,7 +265,7 @@ class NoteParser:
         if problems:
             return problems
         return (
-            external_id or row_hash(cells, self.hash_keys),
+            external_id or self.hash(cells),
             title,
             body,
             source_url,

@@ -12,6 +12,7 @@ from harken.audit.models import AuditEvent
 from harken.customers.models import Company, CompanyDomain, Person
 from harken.features.models import Tag
 from harken.inbox.models import Note, NoteTag, Source
+from harken.inbox.why import WHY_FIELDS
 from harken.integrations.actions import PROGRESS_EVERY, _progress_saver, do_create_import
 from harken.integrations.csv import notes
 from harken.integrations.csv.note_rows import NOTE_COLUMNS, parse_chunks, row_hash
@@ -227,6 +228,40 @@ def test_bad_rows_are_reported_and_left_out_whole(contributor: User) -> None:
     messages = {e["column"]: e["message"] for e in job.errors if e["row"] == 3}
     assert "every note needs a title" in messages["title"]
     assert "ISO" in messages["received_at"]
+
+
+def test_a_repeated_cell_is_read_alike_on_every_row(contributor: User) -> None:
+    """The parser keeps what it made of an email, tag list or date cell for the next row
+    with the same text: a bad one is reported on each row, a good one stored on each."""
+    long_tag = "x" * 61
+    data = (
+        "title,person_email,tags,received_at\n"
+        f'One,Jo@Acme.com,"a, b",2024-01-01\n'
+        f"Two,bad-email,{long_tag},2024-01-01\n"
+        f'Three,Jo@Acme.com,"a, b",2024-01-01\n'
+        f"Four,bad-email,{long_tag},2999-01-01\n"
+    )
+    job = run_import(contributor, "notes", data)
+    assert (job.created_count, job.rejected_count) == (2, 2)
+    assert errors_by_row(job) == {
+        3: {"person_email", "tags"},
+        5: {"person_email", "tags", "received_at"},
+    }
+    messages = [(e["row"], e["message"]) for e in job.errors if e["column"] == "person_email"]
+    assert messages == [(r, "'bad-email' is not an email address") for r in (3, 5)]
+    for title in ("One", "Three"):
+        note = Note.objects.get(title=title)
+        assert note.person is not None
+        assert note.person.email == "jo@acme.com"
+        assert sorted(t.name for t in note.tags.all()) == ["a", "b"]
+
+
+def test_why_columns_are_read_when_present_and_empty_when_absent(contributor: User) -> None:
+    run_import(contributor, "notes", "title,problem\nWith,It is slow\n")
+    run_import(contributor, "notes", "title\nWithout\n")
+    assert Note.objects.get(title="With").problem == "It is slow"
+    without = Note.objects.get(title="Without")
+    assert [getattr(without, name) for name in WHY_FIELDS] == [""] * len(WHY_FIELDS)
 
 
 def test_too_many_cells_rejects_the_row(contributor: User) -> None:
