@@ -41,6 +41,14 @@ def check_import_file(
     kind: str, data: bytes, max_bytes: int | None = None
 ) -> tuple[Table, int, list[str]]:
     """Refuse a file that cannot be imported at all; else its table, rows, decoding notes."""
+    table, notices, _ = _open_import(kind, data, None, max_bytes)
+    return table, _count_rows(table), notices
+
+
+def _open_import(
+    kind: str, data: bytes, actor: User | None, max_bytes: int | None = None
+) -> tuple[Table, list[str], NoteImport | CompanyImport]:
+    """The file's table, decoding notes and importer; refuses a bad kind, size or header."""
     if kind not in ImportKind.values:
         raise ActionError(
             f"Import kind must be one of: {', '.join(ImportKind.values)}.", field="kind"
@@ -49,11 +57,16 @@ def check_import_file(
     text, notices = decode(data)
     # A copy: reading the header adds notices of its own, which the run adds again.
     table = open_table(text, list(notices))
-    _importer(kind, table, None)  # checks the header: unknown, duplicate, missing columns
+    importer = _importer(kind, table, actor)  # checks the header: unknown, duplicate, missing
+    return table, notices, importer
+
+
+def _count_rows(table: Table) -> int:
+    """The file's rows; reads it all, so a file that is not CSV throughout is refused here."""
     rows = table.count()
     if rows == 0:
         raise CsvFileError("The file has a header row but no rows below it: nothing to import.")
-    return table, rows, notices
+    return rows
 
 
 def do_create_import(
@@ -141,40 +154,29 @@ def do_import_now(actor: User | None, kind: str, filename: str, data: bytes) -> 
     """
     if actor is not None:
         require_role(actor, Role.CONTRIBUTOR, "import CSV files")
-    if kind not in ImportKind.values:
-        raise ActionError(
-            f"Import kind must be one of: {', '.join(ImportKind.values)}.", field="kind"
-        )
-    text, notices = decode(data)
-    table = open_table(text, list(notices))
-    importer = _importer(kind, table, actor)  # checks the header
+    table, notices, importer = _open_import(kind, data, actor)
     if isinstance(importer, NoteImport):
-        importer.start(text.count("\n"))  # about the rows: enough to choose how to read
+        importer.start(table.text.count("\n"))  # about the rows: enough to choose how to read
     try:
-        rows = table.count()  # reads it all: a malformed file is refused here, whole
-        if rows == 0:
-            raise CsvFileError("The file has a header row but no rows below it: nothing to import.")
         job = ImportJob.objects.create(
             kind=kind,
             filename=filename[:255] or "upload.csv",
-            total_rows=rows,
+            total_rows=_count_rows(table),
             notices=notices,
             created_by=actor,
             status=ImportStatus.RUNNING,
             progress_at=timezone.now(),
         )
-    except BaseException:
+        return _run_job(job, lambda: importer)
+    finally:
         if isinstance(importer, NoteImport):
-            importer.close()
-        raise
-    return _run_job(job, lambda: importer)
+            importer.close()  # a file refused by the count leaves its parsing child running
 
 
 def _run_job(job: ImportJob, importer_for: Callable[[], NoteImport | CompanyImport]) -> ImportJob:
     """Run a claimed job's import to the end, recording how it ended on the job."""
     actor = job.created_by
     report: Report | None = None
-    importer: NoteImport | CompanyImport | None = None
     try:
         if actor is not None:
             # The uploader may have lost the right since; the import acts in their name.
@@ -194,9 +196,6 @@ def _run_job(job: ImportJob, importer_for: Callable[[], NoteImport | CompanyImpo
         _finish(job, actor, ImportStatus.FAILED, report, message)
     else:
         _finish(job, actor, ImportStatus.DONE, report, "")
-    finally:
-        if isinstance(importer, NoteImport):
-            importer.close()  # when it failed before reading, a started child still runs
     job.refresh_from_db()
     return job
 
