@@ -60,8 +60,7 @@ def prepare(
     domains: dict[str, str] = {}
     names: set[str] = set()
     wanted: dict[str, str] = {}  # tag names, lowercased -> as last written
-    for row in rows:
-        domain, company_name, tags = row[11], row[12], row[13]
+    for *_, domain, company_name, tags in rows:  # the last of a NoteRow's values
         if domain:
             domains.setdefault(domain, company_name)
         elif company_name:
@@ -71,10 +70,9 @@ def prepare(
     resolver.companies_for_domains(domains)
     resolver.companies_for_names(names)
     people: dict[str, tuple[str, int | None]] = {}
-    for row in rows:
-        email = row[9]
+    for *_, email, person_name, domain, company_name, _ in rows:
         if email and email not in people:
-            people[email] = (row[10], resolver.company_id(row[11], row[12]))
+            people[email] = (person_name, resolver.company_id(domain, company_name))
     resolver.people_for(people)
     unknown = [name for key, name in wanted.items() if key not in tag_ids]
     if unknown:
