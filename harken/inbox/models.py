@@ -183,8 +183,8 @@ class NoteTag(models.Model):
 
     Django's own many-to-many table adds an id column (a sequence value per row) and indexes
     the id, the pair, the note and the tag; the note's index repeats the pair's first column.
-    A CSV import writes a row per tag per note, and those four indexes were a quarter of
-    PostgreSQL's work for a note with two tags.
+    A CSV import writes a row per tag per note: with two indexes, PostgreSQL's CPU for a
+    200,000-note import with two tags a note fell from 22.0 to 19.8 s.
 
     No database foreign keys: checking them was a fifth of a CSV import's time on
     PostgreSQL (two checks, each locking a row, per tag on a note, at commit). Django's

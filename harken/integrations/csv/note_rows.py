@@ -144,7 +144,7 @@ class NoteParser:
         self.emails: dict[str, Any] = {}
         self.adapt_moment = datetime_converter()
         self.now_db = self.adapt_moment(now)
-        self.domains: dict[str, tuple[str, str]] = {}
+        self.domains: dict[str, Any] = {}
 
     def remembered(self, cache: dict[str, Any], raw: str, read: Callable[[str], Any]) -> Any:
         """`read(raw)`, or a CellProblem for the CellError it raised; kept for the next time."""
@@ -176,17 +176,9 @@ class NoteParser:
             self.tag_lists, raw, lambda raw: tuple(values.tag_list(raw, self.tag_separator))
         )
 
-    def domain(self, raw: str) -> tuple[str, str]:
-        """(domain, error message), one of them empty."""
-        found = self.domains.get(raw)
-        if found is None:
-            try:
-                found = (normalize_domain(raw), "")
-            except ActionError as exc:
-                found = ("", exc.message)
-            if len(self.domains) < 100_000:
-                self.domains[raw] = found
-        return found
+    def domain(self, raw: str) -> Any:
+        """The domain as stored, or the CellProblem with it."""
+        return self.remembered(self.domains, raw, _read_domain)
 
     def parse(self, cells: dict[str | None, str]) -> NoteRow | list[tuple[str, str]]:
         """The row as a NoteRow, or every (column, message) wrong with it."""
@@ -207,12 +199,9 @@ class NoteParser:
                 if len(text) > LONG_TEXT:
                     problems.append((name, _too_long(text)))
         received_at = self.now_db
+        # A cell with a problem rejects the row, so the value _kept answers then is never used.
         if raw := get("received_at"):
-            moment = self.moment(raw)
-            if isinstance(moment, CellProblem):
-                problems.append(("received_at", moment.message))
-            else:
-                received_at = moment
+            received_at = _kept(self.moment(raw), "received_at", problems)
         priority = None
         confidential = False
         source_url = get("source_url", "")
@@ -236,16 +225,9 @@ class NoteParser:
             problems.append(("source_url", str(exc)))
         if person_email:
             email = self.remembered(self.emails, person_email, values.email)
-            if isinstance(email, CellProblem):
-                problems.append(("person_email", email.message))
-            else:
-                person_email = email
+            person_email = _kept(email, "person_email", problems)
         if raw := get("tags"):
-            found = self.tag_list(raw)
-            if isinstance(found, CellProblem):
-                problems.append(("tags", found.message))
-            else:
-                tags = found
+            tags = _kept(self.tag_list(raw), "tags", problems)
         for link in get("links", "").replace(",", " ").split():
             try:
                 links.append(values.url(link, 1000))
@@ -259,9 +241,7 @@ class NoteParser:
             problems.append(("company", "is longer than 200 characters"))
         company_domain = ""
         if raw := get("company_domain"):
-            company_domain, message = self.domain(raw)
-            if message:
-                problems.append(("company_domain", message))
+            company_domain = _kept(self.domain(raw), "company_domain", problems)
         if problems:
             return problems
         return (
@@ -282,6 +262,21 @@ class NoteParser:
             company_name,
             tags,
         )
+
+
+def _kept(found: Any, column: str, problems: list[tuple[str, str]]) -> Any:
+    """`found`, or None with its problem noted under `column` if it is a CellProblem."""
+    if isinstance(found, CellProblem):
+        problems.append((column, found.message))
+        return None
+    return found
+
+
+def _read_domain(raw: str) -> str:
+    try:
+        return normalize_domain(raw)
+    except ActionError as exc:
+        raise values.CellError(exc.message) from None
 
 
 def _too_long(text: str) -> str:
