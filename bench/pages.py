@@ -55,6 +55,9 @@ def main() -> None:
         "notes": Note.objects.count(),
         "inbox_first_page": measure(client, "/inbox/?state=", args.repeat),
         "inbox_filtered": measure(client, "/inbox/?state=new&source=email", args.repeat),
+        # No index leads with "no assignee" (note_assignee_inbox is partial): this walks the
+        # inbox order and skips assigned notes.
+        "inbox_unassigned": measure(client, "/inbox/?state=new&assignee=none", args.repeat),
         "inbox_search": measure(client, "/inbox/?state=&q=export", args.repeat),
         "feature_board": measure(client, "/features/", args.repeat),
         "company_page": measure(client, f"/companies/{biggest}/", args.repeat),
