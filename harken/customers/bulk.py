@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.db import connection
+from django.utils import timezone
+
 from harken.customers.actions import FREEMAIL
 from harken.customers.models import Company, CompanyDomain, Person
-from harken.lib.bulk import insert_rows
 
 # email -> (person id, company id)
 PeopleIds = dict[str, tuple[int, int | None]]
+_PERSON_COLUMNS = ("email", "name", "company", "created_at", "id")
 
 
 def company_ids_for_domains(domains: Iterable[str]) -> dict[str, int]:
@@ -41,7 +44,8 @@ def people_for_emails(wanted: dict[str, tuple[str, int | None]]) -> tuple[People
     Emails must be normalized (stripped, lower case). A new person's company is the one given,
     else the company of the email's domain (never a free-mail provider's). An existing person
     gains a name or company only where theirs is empty, as `do_upsert_person` does. Answers
-    {email: (person id, company id)} and the emails of the people this call created.
+    {email: (person id, company id)} and the emails of the people this call created: not
+    those a concurrent writer created in the meantime, which it neither counts nor audits.
     """
     people: PeopleIds = {}
     if not wanted:
@@ -70,10 +74,36 @@ def people_for_emails(wanted: dict[str, tuple[str, int | None]]) -> tuple[People
         if company_id is None and domain not in FREEMAIL:
             company_id = domains.get(domain)
         rows.append((address, name[:200], company_id))
-    # A concurrent writer may create some of the same people: theirs stand, ours are skipped.
-    insert_rows(Person, ("email", "name", "company_id"), rows, ignore_conflicts=True)
-    for address, person_id, company_id in Person.objects.filter(email__in=list(create)).values_list(
-        "email", "id", "company_id"
-    ):
-        people[address] = (person_id, company_id)
-    return people, list(create)
+    made = insert_people(rows)
+    people.update(made)
+    if len(made) < len(rows):
+        # A concurrent writer stored some of the same people first: theirs stand.
+        for address, person_id, company_id in Person.objects.filter(
+            email__in=[e for e in create if e not in made]
+        ).values_list("email", "id", "company_id"):
+            people[address] = (person_id, company_id)
+    return people, list(made)
+
+
+def insert_people(rows: list[tuple[str, str, int | None]]) -> PeopleIds:
+    """Store new people from (email, name, company id) rows: {email: (person id, company id)}
+    of those stored, leaving out any email a concurrent writer stored first."""
+    made: PeopleIds = {}
+    quote = connection.ops.quote_name
+    column = {name: quote(Person._meta.get_field(name).column) for name in _PERSON_COLUMNS}
+    columns = ", ".join(column[name] for name in ("email", "name", "company", "created_at"))
+    now = Person._meta.get_field("created_at").get_db_prep_save(timezone.now(), connection)
+    with connection.cursor() as cursor:
+        # 500 rows of 4 values stay well under SQLite's limit of bound parameters.
+        for start in range(0, len(rows), 500):
+            chunk = rows[start : start + 500]
+            cursor.execute(
+                # Names come from the model's meta, quoted; the values are bound.
+                f"INSERT INTO {quote(Person._meta.db_table)} ({columns}) "  # noqa: S608
+                f"VALUES {', '.join(['(%s, %s, %s, %s)'] * len(chunk))} "
+                f"ON CONFLICT ({column['email']}) DO NOTHING "
+                f"RETURNING {column['email']}, {column['id']}, {column['company']}",
+                [value for row in chunk for value in (*row, now)],
+            )
+            made.update((email, (pk, company)) for email, pk, company in cursor.fetchall())
+    return made
