@@ -16,7 +16,6 @@ from harken.customers.models import Company, CompanyDomain, Person
 
 # email -> (person id, company id)
 PeopleIds = dict[str, tuple[int, int | None]]
-_PERSON_COLUMNS = ("email", "name", "company", "created_at", "id")
 
 
 def company_ids_for_domains(domains: Iterable[str]) -> dict[str, int]:
@@ -90,7 +89,7 @@ def insert_people(rows: list[tuple[str, str, int | None]]) -> PeopleIds:
     of those stored, leaving out any email a concurrent writer stored first."""
     made: PeopleIds = {}
     quote = connection.ops.quote_name
-    column = {name: quote(Person._meta.get_field(name).column) for name in _PERSON_COLUMNS}
+    column = {f.name: quote(str(f.column)) for f in Person._meta.concrete_fields}
     columns = ", ".join(column[name] for name in ("email", "name", "company", "created_at"))
     now = Person._meta.get_field("created_at").get_db_prep_save(timezone.now(), connection)
     with connection.cursor() as cursor:

@@ -8,7 +8,7 @@ from threading import Barrier
 import pytest
 from django.db import close_old_connections, connection, transaction
 
-from harken.customers.bulk import people_for_emails
+from harken.customers.bulk import insert_people, people_for_emails
 from harken.customers.models import Company, Person
 
 
@@ -49,7 +49,9 @@ def test_writers_creating_the_same_people_at_once_each_count_only_their_own() ->
         # look and insert cannot straddle another's; and the test suite's in-memory
         # database refuses a second writer outright instead of making it wait.
         pytest.skip("SQLite writers never overlap")
-    emails = {f"p{i}@firm.example": (f"P{i}", None) for i in range(40)}
+    emails: dict[str, tuple[str, int | None]] = {
+        f"p{i}@firm.example": (f"P{i}", None) for i in range(40)
+    }
     start = Barrier(4)
 
     def create(_: int) -> list[str]:
