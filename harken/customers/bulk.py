@@ -8,11 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import connection
-from django.utils import timezone
-
 from harken.customers.actions import FREEMAIL
 from harken.customers.models import Company, CompanyDomain, Person
+from harken.lib.bulk import insert_new
 
 # email -> (person id, company id)
 PeopleIds = dict[str, tuple[int, int | None]]
@@ -73,7 +71,16 @@ def people_for_emails(wanted: dict[str, tuple[str, int | None]]) -> tuple[People
         if company_id is None and domain not in FREEMAIL:
             company_id = domains.get(domain)
         rows.append((address, name[:200], company_id))
-    made = insert_people(rows)
+    made: PeopleIds = {
+        email: (pk, company)
+        for email, pk, company in insert_new(
+            Person,
+            ("email", "name", "company_id"),
+            rows,
+            unique="email",
+            returning=("email", "id", "company_id"),
+        )
+    }
     people.update(made)
     if len(made) < len(rows):
         # A concurrent writer stored some of the same people first: theirs stand.
@@ -82,27 +89,3 @@ def people_for_emails(wanted: dict[str, tuple[str, int | None]]) -> tuple[People
         ).values_list("email", "id", "company_id"):
             people[address] = (person_id, company_id)
     return people, list(made)
-
-
-def insert_people(rows: list[tuple[str, str, int | None]]) -> PeopleIds:
-    """Store new people from (email, name, company id) rows: {email: (person id, company id)}
-    of those stored, leaving out any email a concurrent writer stored first."""
-    made: PeopleIds = {}
-    quote = connection.ops.quote_name
-    column = {f.name: quote(str(f.column)) for f in Person._meta.concrete_fields}
-    columns = ", ".join(column[name] for name in ("email", "name", "company", "created_at"))
-    now = Person._meta.get_field("created_at").get_db_prep_save(timezone.now(), connection)
-    with connection.cursor() as cursor:
-        # 500 rows of 4 values stay well under SQLite's limit of bound parameters.
-        for start in range(0, len(rows), 500):
-            chunk = rows[start : start + 500]
-            cursor.execute(
-                # Names come from the model's meta, quoted; the values are bound.
-                f"INSERT INTO {quote(Person._meta.db_table)} ({columns}) "  # noqa: S608
-                f"VALUES {', '.join(['(%s, %s, %s, %s)'] * len(chunk))} "
-                f"ON CONFLICT ({column['email']}) DO NOTHING "
-                f"RETURNING {column['email']}, {column['id']}, {column['company']}",
-                [value for row in chunk for value in (*row, now)],
-            )
-            made.update((email, (pk, company)) for email, pk, company in cursor.fetchall())
-    return made

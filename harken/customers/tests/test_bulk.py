@@ -8,22 +8,8 @@ from threading import Barrier
 import pytest
 from django.db import close_old_connections, connection, transaction
 
-from harken.customers.bulk import insert_people, people_for_emails
+from harken.customers.bulk import people_for_emails
 from harken.customers.models import Company, Person
-
-
-@pytest.mark.django_db
-def test_insert_people_leaves_out_an_email_stored_first() -> None:
-    acme = Company.objects.create(name="Acme", domain="acme.example")
-    stored = Person.objects.create(email="ann@acme.example", name="Ann")
-    made = insert_people(
-        [("ann@acme.example", "Other Ann", None), ("bo@acme.example", "Bo", acme.pk)]
-    )
-    bo = Person.objects.get(email="bo@acme.example")
-    assert made == {"bo@acme.example": (bo.pk, acme.pk)}
-    assert (bo.name, bo.created_at is not None) == ("Bo", True)
-    stored.refresh_from_db()
-    assert stored.name == "Ann"  # the stored person is left as they were
 
 
 @pytest.mark.django_db

@@ -8,6 +8,7 @@ from django.db.models.functions import Lower
 
 from harken.customers.bulk import company_ids_for_domains, people_for_emails
 from harken.customers.models import Company
+from harken.lib.bulk import insert_new
 
 
 class Resolver:
@@ -30,14 +31,19 @@ class Resolver:
             return
         self.by_domain.update(company_ids_for_domains(missing))
         new = [
-            Company(name=(name or domain)[:200], domain=domain)
+            ((name or domain)[:200], domain)
             for domain, name in missing.items()
             if domain not in self.by_domain
         ]
         if new:
-            Company.objects.bulk_create(new, ignore_conflicts=True)
-            self.made["companies"] += len(new)
-            self.by_domain.update(company_ids_for_domains(c.domain or "" for c in new))
+            made = insert_new(
+                Company, ("name", "domain"), new, unique="domain", returning=("domain", "id")
+            )
+            # Only the companies this import stored count: a concurrent writer's do not.
+            self.made["companies"] += len(made)
+            self.by_domain.update(made)
+            if len(made) < len(new):
+                self.by_domain.update(company_ids_for_domains(d for _, d in new))
 
     def companies_for_names(self, names: Iterable[str]) -> None:
         """Make sure each company name has a company (matched case-insensitively)."""
