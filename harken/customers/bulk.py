@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from harken.customers.actions import FREEMAIL
 from harken.customers.models import Company, CompanyDomain, Person
-from harken.lib.bulk import insert_new
+from harken.lib.inserts import insert_new
 
 # email -> (person id, company id)
 PeopleIds = dict[str, tuple[int, int | None]]

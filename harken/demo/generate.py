@@ -40,7 +40,7 @@ from harken.features.models import (
 )
 from harken.inbox.models import IMPORTANCE_WEIGHT, Importance, Link, Note, NoteState, NoteTag
 from harken.inbox.why import WHY_FIELDS
-from harken.lib.bulk import insert_rows, reset_sequences, search_index_deferred
+from harken.lib.bulk import load_rows, reset_sequences, search_index_deferred
 
 BATCH = 5000
 GROUP_WORDS = ("Group", "Holdings", "International", "Partners")
@@ -304,7 +304,7 @@ class World:
             self.company_arr.append(arr)
             self.company_names.append(name)
             self.company_domains.append(domain)
-        insert_rows(
+        load_rows(
             Company,
             (
                 "id",
@@ -355,7 +355,7 @@ class World:
                 )
                 staff.append((person_id, f"{first} {last}"))
             self.people_of.append(staff)
-        insert_rows(Person, ("id", "email", "name", "company_id"), rows, now=self.now)
+        load_rows(Person, ("id", "email", "name", "company_id"), rows, now=self.now)
         self.stats.add("people", len(rows))
 
     # ---- feedback ------------------------------------------------------------------------
@@ -380,9 +380,9 @@ class World:
                     note_id = next_id + start + offset
                     self.note(note_id, notes, links, tagged)
                     indexed.append(note_id)
-                insert_rows(Note, NOTE_FIELDS, notes, now=self.now)
-                insert_rows(Link, LINK_FIELDS, links, now=self.now)
-                insert_rows(NoteTag, ("note_id", "tag_id"), tagged)
+                load_rows(Note, NOTE_FIELDS, notes, now=self.now)
+                load_rows(Link, LINK_FIELDS, links, now=self.now)
+                load_rows(NoteTag, ("note_id", "tag_id"), tagged)
             self.stats.add("notes", len(notes))
             self.stats.add("links", len(links))
             self.say(f"  {start + count:,} of {total:,} notes")

@@ -1,4 +1,4 @@
-"""Fast multi-row inserts for imports and generated data.
+"""Loading many rows at once, for imports and generated data.
 
 `QuerySet.bulk_create` spends most of its time compiling SQL in Python (about 200 µs per
 30-column row), which caps a CSV import at roughly 5,000 notes per second. Here one prepared
@@ -84,49 +84,7 @@ def _constant(field: models.Field[Any, Any], now: datetime) -> Any:
     return None
 
 
-class _Prepared:
-    """Rows of `fields` made ready for the database: converted values, then the defaults of
-    the columns not named."""
-
-    def __init__(
-        self,
-        model: type[models.Model],
-        fields: Sequence[str],
-        now: datetime | None,
-        raw: Collection[str],
-    ) -> None:
-        now = now or timezone.now()
-        by_attname = {f.attname: f for f in model._meta.concrete_fields}
-        unknown = [name for name in fields if name not in by_attname]
-        if unknown:
-            raise ValueError(f"{model.__name__} has no column {', '.join(unknown)}")
-        given = [by_attname[name] for name in fields]
-        rest = [
-            f
-            for f in model._meta.concrete_fields
-            if f.attname not in fields and not isinstance(f, models.AutoField)
-        ]
-        self.by_attname = by_attname
-        self.constants = tuple(_constant(f, now) for f in rest)
-        converters = [None if f.attname in raw else _converter(f) for f in given]
-        self.convert = [(i, c) for i, c in enumerate(converters) if c is not None]
-        quote = connection.ops.quote_name
-        self.table = quote(model._meta.db_table)
-        self.columns = [quote(str(f.column)) for f in (*given, *rest)]
-
-    def row(self, row: Sequence[Any]) -> tuple[Any, ...]:
-        if not self.convert:
-            return (*row, *self.constants)
-        values = list(row)
-        for i, c in self.convert:
-            values[i] = c(values[i])
-        return (*values, *self.constants)
-
-    def column(self, attname: str) -> str:
-        return str(connection.ops.quote_name(str(self.by_attname[attname].column)))
-
-
-def insert_rows(
+def load_rows(
     model: type[models.Model],
     fields: Sequence[str],
     rows: Iterable[Sequence[Any]],
@@ -134,7 +92,9 @@ def insert_rows(
     now: datetime | None = None,
     raw: Collection[str] = (),
 ) -> int:
-    """Insert `rows` (values in the order of `fields`, attnames for foreign keys).
+    """Insert `rows` (values in the order of `fields`, attnames for foreign keys): thousands
+    at a time, streamed with COPY on PostgreSQL. For a few rows, `harken.lib.inserts` binds
+    them to one statement built once per process instead.
 
     Columns not named take their model default (auto_now fields: `now`). No signals are sent
     and no primary keys are returned: callers re-read rows by a natural key, or set `id`
@@ -142,9 +102,35 @@ def insert_rows(
     rows inserted. Fields named in `raw` already hold database values
     (`connection.ops.adapt_*`) and are not converted.
     """
-    plan = _Prepared(model, fields, now, raw)
-    prepared = map(plan.row, rows)
-    quoted = ", ".join(plan.columns)
+    now = now or timezone.now()
+    by_attname = {f.attname: f for f in model._meta.concrete_fields}
+    unknown = [name for name in fields if name not in by_attname]
+    if unknown:
+        raise ValueError(f"{model.__name__} has no column {', '.join(unknown)}")
+    given = [by_attname[name] for name in fields]
+    rest = [
+        f
+        for f in model._meta.concrete_fields
+        if f.attname not in fields and not isinstance(f, models.AutoField)
+    ]
+    constants = tuple(_constant(f, now) for f in rest)
+    converters = [None if f.attname in raw else _converter(f) for f in given]
+    columns = [str(f.column) for f in given] + [str(f.column) for f in rest]
+    convert = [(i, c) for i, c in enumerate(converters) if c is not None]
+
+    def prepare(row: Sequence[Any]) -> tuple[Any, ...]:
+        if not convert:
+            return (*row, *constants)
+        values = list(row)
+        for i, c in convert:
+            values[i] = c(values[i])
+        return (*values, *constants)
+
+    prepared = map(prepare, rows)
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    quoted = ", ".join(quote(c) for c in columns)
+    placeholders = ", ".join(["%s"] * len(columns))
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # COPY is the fastest way into PostgreSQL; psycopg adapts each Python value.
@@ -153,7 +139,7 @@ def insert_rows(
             count = 0
             with (
                 connection.wrap_database_errors,
-                cursor.cursor.copy(f"COPY {plan.table} ({quoted}) FROM STDIN") as copy,
+                cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy,
             ):
                 for row in prepared:
                     copy.write_row(row)
@@ -162,51 +148,10 @@ def insert_rows(
         batch = list(prepared)
         if not batch:
             return 0
-        placeholders = ", ".join(["%s"] * len(plan.columns))
         # Table and column names come from the model's own meta, quoted; values are bound.
-        sql = f"INSERT INTO {plan.table} ({quoted}) VALUES ({placeholders})"  # noqa: S608
+        sql = f"INSERT INTO {table} ({quoted}) VALUES ({placeholders})"  # noqa: S608
         cursor.executemany(sql, batch)
         return len(batch)
-
-
-def insert_new(
-    model: type[models.Model],
-    fields: Sequence[str],
-    rows: Iterable[Sequence[Any]],
-    *,
-    unique: str,
-    returning: Sequence[str],
-    now: datetime | None = None,
-) -> list[tuple[Any, ...]]:
-    """Insert the `rows` whose `unique` field holds no stored value; answer the `returning`
-    fields of the rows this call stored.
-
-    For rows that concurrent writers may create too (people by email, companies by domain):
-    `INSERT ... ON CONFLICT DO NOTHING RETURNING` tells each writer which rows are its own,
-    so a row made by two at once is counted, and audited, once. Values and defaults as in
-    `insert_rows`.
-    """
-    plan = _Prepared(model, fields, now, ())
-    prepared = [plan.row(row) for row in rows]
-    # Names come from the model's meta, quoted; the values are bound.
-    head = f"INSERT INTO {plan.table} ({', '.join(plan.columns)}) VALUES "  # noqa: S608
-    tail = (
-        f" ON CONFLICT ({plan.column(unique)}) DO NOTHING"
-        f" RETURNING {', '.join(plan.column(name) for name in returning)}"
-    )
-    one = "(" + ", ".join(["%s"] * len(plan.columns)) + ")"
-    # At most about 30,000 bound values a statement: under SQLite's limit of 32,766.
-    size = max(1, min(500, 30_000 // len(plan.columns)))
-    stored: list[tuple[Any, ...]] = []
-    with connection.cursor() as cursor:
-        for start in range(0, len(prepared), size):
-            chunk = prepared[start : start + size]
-            cursor.execute(
-                head + ", ".join([one] * len(chunk)) + tail,
-                [value for row in chunk for value in row],
-            )
-            stored.extend(tuple(found) for found in cursor.fetchall())
-    return stored
 
 
 def reset_sequences(*models_: type[models.Model]) -> None:

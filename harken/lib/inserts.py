@@ -111,41 +111,74 @@ def new_instance[M: models.Model](
 
 
 class _Insert:
-    """The INSERT of `fields` (attnames) of a model, built once per process; with `returning`,
-    it answers the new rows' ids."""
+    """The INSERT of `names` (attnames) of a model, built once per process. The model's other
+    columns (but its automatic key) take their model defaults, bound once a statement. With
+    `unique` (an attname), a row whose value is stored already is left out; `returning`
+    (attnames) are the columns answered for each row stored."""
 
     def __init__(
         self,
         model: type[models.Model],
         names: tuple[str, ...],
         connection: BaseDatabaseWrapper,
-        returning: bool,
+        returning: tuple[str, ...],
+        unique: str | None,
     ) -> None:
         meta = model._meta
         by_name = {f.attname: f for f in meta.concrete_fields}
         self.fields = [by_name[name] for name in names]
         self.names = names
+        self.rest = [
+            f
+            for f in meta.concrete_fields
+            if f.attname not in names and not isinstance(f, models.AutoField)
+        ]
         quote = connection.ops.quote_name
-        columns = ", ".join(quote(str(f.column)) for f in self.fields)
+        given = [quote(str(f.column)) for f in self.fields]
+        columns = ", ".join([*given, *(quote(str(f.column)) for f in self.rest)])
         # Names come from the model's meta, quoted; every value is bound.
         self.head = f"INSERT INTO {quote(meta.db_table)} ({columns}) "
-        self.row = "(" + ", ".join(["%s"] * len(self.fields)) + ")"
-        self.returning = returning
-        # Only for a single-column key: a composite one (note-tag rows) has no column of its own.
-        self.tail = f" RETURNING {quote(str(meta.pk.column))}" if returning else ""
-        # On PostgreSQL, every row in one JSON document (the module's docstring says why).
+        self.width = len(self.fields) + len(self.rest)
+        self.row = "(" + ", ".join(["%s"] * self.width) + ")"
+        self.returning = bool(returning)
+        self.unique = unique is not None
+        self.tail = ""
+        if unique is not None:
+            self.tail += f" ON CONFLICT ({quote(str(by_name[unique].column))}) DO NOTHING"
+        if returning:
+            # A composite key (note-tag rows) has no column of its own to answer.
+            self.tail += " RETURNING " + ", ".join(quote(str(by_name[n].column)) for n in returning)
+        # On PostgreSQL, every row in one JSON document (the module's docstring says why); the
+        # defaults are bound beside it, cast as the columns they go to.
         self.json: str | None = None
         if connection.vendor == "postgresql" and all(_json_ready(f) for f in self.fields):
             types = ", ".join(
-                f"{quote(str(f.column))} {_db_type(f, connection)}" for f in self.fields
+                f"{column} {_db_type(f, connection)}"
+                for column, f in zip(given, self.fields, strict=True)
             )
+            defaults = "".join(f", %s::{_db_type(f, connection)}" for f in self.rest)
             self.json = (
-                f"{self.head}SELECT {columns} FROM json_to_recordset(%s::json) AS r({types})"  # noqa: S608
-                f"{self.tail}"
+                f"{self.head}SELECT {', '.join(given)}{defaults} "  # noqa: S608
+                f"FROM json_to_recordset(%s::json) AS r({types}){self.tail}"
             )
 
     def values(self, rows: int) -> str:
         return self.head + "VALUES " + ", ".join([self.row] * rows) + self.tail
+
+    def defaults(self, connection: BaseDatabaseWrapper) -> list[Any]:
+        """The values of the columns not named, as `save()` would give them now."""
+        if not self.rest:
+            return []
+        now = timezone.now()
+        return [
+            f.get_db_prep_save(
+                now
+                if isinstance(f, models.DateTimeField) and (f.auto_now or f.auto_now_add)
+                else f.get_default(),
+                connection,
+            )
+            for f in self.rest
+        ]
 
 
 def _db_type(field: models.Field[Any, Any], connection: BaseDatabaseWrapper) -> str:
@@ -153,60 +186,68 @@ def _db_type(field: models.Field[Any, Any], connection: BaseDatabaseWrapper) -> 
     return str(field.db_type(connection)).split("(")[0]
 
 
-# The statements built, by database alias, model and fields: the same for every thread.
-_plans: dict[tuple[str, type[models.Model], tuple[str, ...], bool], _Insert] = {}
+# The statements built, by database alias, model, fields, answered fields and unique field:
+# the same for every thread.
+_plans: dict[
+    tuple[str, type[models.Model], tuple[str, ...], tuple[str, ...], str | None], _Insert
+] = {}
 
 
 def _insert_plan(
     model: type[models.Model],
     names: tuple[str, ...],
-    connection: BaseDatabaseWrapper,
     alias: str,
-    returning: bool,
+    returning: tuple[str, ...] = (),
+    unique: str | None = None,
 ) -> _Insert:
-    key = (alias, model, names, returning)
+    key = (alias, model, names, returning, unique)
     plan = _plans.get(key)
     if plan is None:
-        plan = _plans[key] = _Insert(model, names, connection, returning)
+        plan = _plans[key] = _Insert(model, names, connections[alias], returning, unique)
     return plan
 
 
 def _write(
     plan: _Insert, rows: Sequence[Sequence[Any]], connection: BaseDatabaseWrapper
-) -> list[Any]:
-    """Store rows of attribute values; their new ids, in order, if the plan returns them. A
+) -> list[tuple[Any, ...]]:
+    """Store rows of attribute values; what the plan returns of each row stored, in order. A
     VALUES list takes as many rows a statement as the database binds values for, as
     bulk_create splits them."""
+    defaults = plan.defaults(connection)
     if plan.json is not None:
         names = plan.names
         document = json.dumps(
             [dict(zip(names, row, strict=True)) for row in rows], default=_json_value
         )
-        sql, params = plan.json, [document]
+        sql, params = plan.json, [*defaults, document]
     else:
-        size = max(connection.ops.bulk_batch_size(plan.fields, rows), 1)
+        size = max(connection.ops.bulk_batch_size([*plan.fields, *plan.rest], rows), 1)
         if len(rows) > size:
             return [
-                pk
+                answered
                 for start in range(0, len(rows), size)
-                for pk in _write(plan, rows[start : start + size], connection)
+                for answered in _write(plan, rows[start : start + size], connection)
             ]
-        prepared = [
-            [
-                f.get_db_prep_save(value, connection)
-                for f, value in zip(plan.fields, row, strict=True)
-            ]
+        params = [
+            value
             for row in rows
+            for value in (
+                *(
+                    f.get_db_prep_save(value, connection)
+                    for f, value in zip(plan.fields, row, strict=True)
+                ),
+                *defaults,
+            )
         ]
-        sql, params = plan.values(len(rows)), [value for row in prepared for value in row]
+        sql = plan.values(len(rows))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         if not plan.returning:
             return []
-        ids = [pk for (pk,) in cursor.fetchall()]
-    if len(ids) != len(rows):
-        raise AssertionError("the database answered a different number of ids")
-    return ids
+        answered = [tuple(row) for row in cursor.fetchall()]
+    if not plan.unique and len(answered) != len(rows):
+        raise AssertionError("the database answered a different number of rows")
+    return answered
 
 
 def insert(obj: models.Model, alias: str = DEFAULT_DB_ALIAS) -> None:
@@ -228,10 +269,9 @@ def insert_all(objs: Sequence[models.Model], alias: str = DEFAULT_DB_ALIAS) -> N
         raise ValueError("insert() and insert_all() store new instances only, all of one model")
     meta = model._meta
     names = tuple(f.attname for f in meta.concrete_fields if f is not meta.pk)
-    connection = connections[alias]
-    plan = _insert_plan(model, names, connection, alias, returning=True)
+    plan = _insert_plan(model, names, alias, returning=(meta.pk.attname,))
     rows = [[f.pre_save(obj, True) for f in plan.fields] for obj in objs]
-    for obj, pk in zip(objs, _write(plan, rows, connection), strict=True):
+    for obj, (pk,) in zip(objs, _write(plan, rows, connections[alias]), strict=True):
         obj.pk = pk
         obj._state.adding = False
         obj._state.db = alias
@@ -244,10 +284,31 @@ def insert_rows(
     alias: str = DEFAULT_DB_ALIAS,
 ) -> None:
     """New rows of `model` from their values of the fields `names` (attnames, `tag_id`; the
-    rest take their database defaults), without making instances: for the rows a batch
-    writes and never reads back (note-tag rows, audit events). No defaults of the model's,
-    no auto_now and no signals apply."""
+    rest take their model defaults, auto_now fields the time of the call), without making
+    instances: for the rows a batch writes and never reads back (note-tag rows, audit
+    events). No signals are sent."""
     if not rows:
         return
-    connection = connections[alias]
-    _write(_insert_plan(model, tuple(names), connection, alias, returning=False), rows, connection)
+    _write(_insert_plan(model, tuple(names), alias), rows, connections[alias])
+
+
+def insert_new(
+    model: type[models.Model],
+    names: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    unique: str,
+    returning: Sequence[str],
+    alias: str = DEFAULT_DB_ALIAS,
+) -> list[tuple[Any, ...]]:
+    """`insert_rows` of the rows whose `unique` field (an attname) holds no stored value;
+    answers the `returning` fields of the rows this call stored.
+
+    For rows that concurrent writers may create too (people by email, companies by domain):
+    `INSERT ... ON CONFLICT DO NOTHING RETURNING` tells each writer which rows are its own, so
+    a row two writers make at once is counted, and audited, once.
+    """
+    if not rows:
+        return []
+    plan = _insert_plan(model, tuple(names), alias, tuple(returning), unique)
+    return _write(plan, rows, connections[alias])

@@ -19,7 +19,7 @@ from harken.inbox.actions import tags_named
 from harken.inbox.models import Note, NoteTag, Source
 from harken.inbox.why import WHY_FIELDS
 from harken.integrations.csv.resolve import Resolver
-from harken.lib.bulk import insert_rows, search_index_deferred
+from harken.lib.bulk import load_rows, search_index_deferred
 
 if TYPE_CHECKING:
     from harken.integrations.csv.note_rows import NoteRow
@@ -144,14 +144,14 @@ def store(batch: Prepared, look_first: bool) -> tuple[int, int]:
             # them back by external id costs as much as a third of the COPY.
             new_ids = _next_note_ids(len(notes))
             note_ids = {v[_EXTERNAL]: i for i, v in zip(new_ids, notes, strict=True)}
-            insert_rows(
+            load_rows(
                 Note,
                 ("id", *_INSERTED),
                 [(i, *v) for i, v in zip(new_ids, notes, strict=True)],
                 raw=("received_at", "links"),
             )
         else:
-            insert_rows(Note, _INSERTED, notes, raw=("received_at", "links"))
+            load_rows(Note, _INSERTED, notes, raw=("received_at", "links"))
             note_ids = _stored_ids([v[_EXTERNAL] for v in notes])
         indexed.extend(note_ids.values())
     pairs = [
@@ -161,7 +161,7 @@ def store(batch: Prepared, look_first: bool) -> tuple[int, int]:
         for tag_id in tags
     ]
     if pairs:
-        insert_rows(NoteTag, ("note_id", "tag_id"), pairs)
+        load_rows(NoteTag, ("note_id", "tag_id"), pairs)
     return len(notes), skipped
 
 

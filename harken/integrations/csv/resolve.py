@@ -8,7 +8,7 @@ from django.db.models.functions import Lower
 
 from harken.customers.bulk import company_ids_for_domains, people_for_emails
 from harken.customers.models import Company
-from harken.lib.bulk import insert_new
+from harken.lib.inserts import insert_new
 
 
 class Resolver:

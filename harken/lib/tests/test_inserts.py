@@ -16,7 +16,7 @@ from harken.audit.models import AuditEvent
 from harken.customers.models import Company, Person
 from harken.inbox.models import Note, Source
 from harken.lib import inserts
-from harken.lib.inserts import insert, insert_all, insert_rows, new_instance
+from harken.lib.inserts import insert, insert_all, insert_new, insert_rows, new_instance
 
 # More audit events (7 values each) than one statement binds on SQLite (32,766 values).
 MANY = 32_766 // 7 + 1
@@ -203,3 +203,41 @@ def test_new_instance_is_what_the_constructor_makes(contributor: User, acme: Com
     # A field whose default is made per instance (received_at: now) must be given.
     with pytest.raises(KeyError, match="received_at"):
         new_instance(Note, {"title": "When?", "links": []}, {})
+
+
+@pytest.mark.django_db
+def test_insert_new_stores_and_answers_only_the_rows_not_stored_before() -> None:
+    acme = Company.objects.create(name="Acme", domain="acme.example")
+    stored = Person.objects.create(email="ann@acme.example", name="Ann")
+    rows = [("ann@acme.example", "Other Ann", None), ("bo@acme.example", "Bo", acme.pk)]
+    made = insert_new(
+        Person,
+        ("email", "name", "company_id"),
+        rows,
+        unique="email",
+        returning=("email", "id", "company_id"),
+    )
+    bo = Person.objects.get(email="bo@acme.example")
+    assert made == [("bo@acme.example", bo.pk, acme.pk)]
+    # The columns not named take their defaults, as save() would give them.
+    assert (bo.name, bo.created_at is not None) == ("Bo", True)
+    stored.refresh_from_db()
+    assert stored.name == "Ann"  # the stored person is left as they were
+
+
+@pytest.mark.django_db
+def test_insert_new_gives_the_columns_not_named_their_model_defaults() -> None:
+    before = timezone.now()
+    rows = [(f"Firm {i}", f"firm{i}.example") for i in range(1_234)]
+    with CaptureQueriesContext(connection) as queries:
+        made = insert_new(Company, ("name", "domain"), rows, unique="domain", returning=("domain",))
+    assert sorted(made) == sorted((domain,) for _, domain in rows)
+    if connection.vendor == "postgresql":
+        assert len(queries) == 1  # one JSON document, however many rows
+    firm = Company.objects.get(domain="firm7.example")
+    assert (firm.name, firm.arr, firm.plan, firm.deployment) == ("Firm 7", 0, "", "saas")
+    assert (firm.segments, firm.custom_fields, firm.account_owner) == ([], {}, None)
+    assert before <= firm.created_at == firm.updated_at <= timezone.now()
+    # Every row is stored already: none is stored again, none is answered.
+    assert insert_new(Company, ("name", "domain"), rows, unique="domain", returning=("id",)) == []
+    assert Company.objects.count() == 1_234
