@@ -43,7 +43,10 @@ class Resolver:
             self.made["companies"] += len(made)
             self.by_domain.update(made)
             if len(made) < len(new):
-                self.by_domain.update(company_ids_for_domains(d for _, d in new))
+                # The rest are a concurrent writer's: theirs stand.
+                self.by_domain.update(
+                    company_ids_for_domains(d for _, d in new if d not in self.by_domain)
+                )
 
     def companies_for_names(self, names: Iterable[str]) -> None:
         """Make sure each company name has a company (matched case-insensitively)."""
