@@ -9,6 +9,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.urls import URLPattern, URLResolver, re_path
 from ninja import NinjaAPI
+from ninja.openapi.docs import ABS_TPL_PATH, Swagger
 from ninja.openapi.schema import OpenAPISchema
 
 from harken.accounts.api import router as accounts_router
@@ -119,10 +120,19 @@ class HarkenAPI(NinjaAPI):
         return urls
 
 
+class LocalSwagger(Swagger):
+    """Ninja's Swagger UI page with its files from the package (settings.py finds them), not
+    the CDN Ninja falls back to when it is not an installed app: the docs work offline and
+    tell no other site who reads them."""
+
+    template_cdn = str(ABS_TPL_PATH / "swagger.html")
+
+
 api = HarkenAPI(
     title="Harken API",
     version="1",
     description=DESCRIPTION,
+    docs=LocalSwagger(),
     urls_namespace="api",
     auth=BearerToken(),
     parser=JsonParser(),

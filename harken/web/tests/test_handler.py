@@ -108,6 +108,12 @@ def test_pages_and_the_api_docs_take_the_site_chain(contributor: User) -> None:
     assert status == 200
     assert b"swagger" in content.lower()
     assert headers["x-frame-options"] == ["DENY"]
+    # Swagger UI comes from Harken's own static files, never from another site.
+    assert b'src="/static/ninja/swagger-ui-bundle.js"' in content
+    assert b"https://" not in content
+    status, headers, content = _call("GET", "/static/ninja/swagger-ui-bundle.js")
+    assert status == 200
+    assert b"SwaggerUI" in content
 
     # A form post without its CSRF token is still refused on the site.
     status, _, _ = _call(
