@@ -138,8 +138,7 @@ class _Insert:
         columns = ", ".join([*given, *(quote(str(f.column)) for f in self.rest)])
         # Names come from the model's meta, quoted; every value is bound.
         self.head = f"INSERT INTO {quote(meta.db_table)} ({columns}) "
-        self.width = len(self.fields) + len(self.rest)
-        self.row = "(" + ", ".join(["%s"] * self.width) + ")"
+        self.row = "(" + ", ".join(["%s"] * (len(self.fields) + len(self.rest))) + ")"
         self.returning = bool(returning)
         self.unique = unique is not None
         self.tail = ""
