@@ -15,7 +15,7 @@ from harken.audit.actions import audit
 from harken.integrations.csv.companies import CompanyImport
 from harken.integrations.csv.notes import NoteImport
 from harken.integrations.csv.reader import CsvFileError, Table, decode, open_table
-from harken.integrations.csv.report import Report
+from harken.integrations.csv.report import Progress, Report, no_progress
 from harken.integrations.models import ImportJob, ImportKind, ImportStatus
 from harken.lib.errors import ActionError
 
@@ -104,7 +104,9 @@ def do_create_import(
 PROGRESS_EVERY = 0.5
 
 
-def _progress_saver(job_id: int) -> Callable[[Report], None]:
+def _progress_saver(job_id: int, also: Progress = no_progress) -> Progress:
+    """Saves the report's counts on the job at most every PROGRESS_EVERY seconds, and then
+    tells `also` (harken import's terminal line)."""
     last = -PROGRESS_EVERY
 
     def save(report: Report) -> None:
@@ -113,6 +115,7 @@ def _progress_saver(job_id: int) -> Callable[[Report], None]:
         if now - last >= PROGRESS_EVERY:
             last = now
             _save_progress(job_id, report)
+            also(report)
 
     return save
 
@@ -144,8 +147,11 @@ def do_run_import(job_id: int) -> ImportJob | None:
     return _run_job(job, lambda: _importer(job.kind, open_table(text, job.notices), job.created_by))
 
 
-def do_import_now(actor: User | None, kind: str, filename: str, data: bytes) -> ImportJob:
-    """Check a file, record its job and run it here, now: `harken import`.
+def do_import_now(
+    actor: User | None, kind: str, filename: str, data: bytes, progress: Progress = no_progress
+) -> ImportJob:
+    """Check a file, record its job and run it here, now: `harken import`, which shows its
+    `progress` on a terminal.
 
     The same checks, job and report as `do_create_import` and then `do_run_import`, less two
     costs of a large file: the file is not stored in the job, as nothing else will read it,
@@ -167,13 +173,17 @@ def do_import_now(actor: User | None, kind: str, filename: str, data: bytes) -> 
             status=ImportStatus.RUNNING,
             progress_at=timezone.now(),
         )
-        return _run_job(job, lambda: importer)
+        return _run_job(job, lambda: importer, progress)
     finally:
         if isinstance(importer, NoteImport):
             importer.close()  # a file refused by the count leaves its parsing child running
 
 
-def _run_job(job: ImportJob, importer_for: Callable[[], NoteImport | CompanyImport]) -> ImportJob:
+def _run_job(
+    job: ImportJob,
+    importer_for: Callable[[], NoteImport | CompanyImport],
+    progress: Progress = no_progress,
+) -> ImportJob:
     """Run a claimed job's import to the end, recording how it ended on the job."""
     actor = job.created_by
     report: Report | None = None
@@ -182,7 +192,7 @@ def _run_job(job: ImportJob, importer_for: Callable[[], NoteImport | CompanyImpo
             # The uploader may have lost the right since; the import acts in their name.
             require_role(actor, Role.CONTRIBUTOR, "import CSV files")
         importer = importer_for()
-        importer.progress = _progress_saver(job.pk)
+        importer.progress = _progress_saver(job.pk, progress)
         report = importer.report
         importer.run(total=job.total_rows or None)
     except ActionError as exc:

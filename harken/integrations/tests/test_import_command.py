@@ -35,6 +35,25 @@ def test_import_notes_prints_a_summary(tmp_path: Path, contributor: User) -> Non
     assert Note.objects.count() == 2
 
 
+def test_on_a_terminal_the_rows_are_counted_as_they_go(tmp_path: Path, db: None) -> None:
+    path = tmp_path / "notes.csv"
+    path.write_text("title\n" + "".join(f"Note {i}\n" for i in range(5000)))
+    # A real pseudo-terminal: the command shows its progress only on one.
+    master, slave = os.openpty()
+    out = StringIO()
+    with open(slave, "w", encoding="utf-8") as terminal:
+        call_command("import", "notes", str(path), stdout=out, stderr=terminal)
+    shown = os.read(master, 65536).decode()
+    os.close(master)
+    # The first batch (2,000 rows) is shown; the next come within the half second it waits.
+    assert "\r\033[K2,000 of 5,000 rows read (40 %): 2,000 created, 0 rejected" in shown
+    assert shown.endswith("\r\033[K")  # the line is cleared for the summary
+    assert "5,000 created" in out.getvalue()
+    # Not on a terminal (a file, a pipe): no progress line, only the summary.
+    _, err = run("notes", str(path))
+    assert err == ""
+
+
 def test_rejected_rows_are_listed_and_fail_the_command(tmp_path: Path, db: None) -> None:
     path = tmp_path / "notes.csv"
     path.write_text("title,customer_priority\nFine,1\n,2\nAlso,eleven\n")

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from harken.accounts.models import User
 from harken.integrations.actions import do_import_now
+from harken.integrations.csv.report import Report, no_progress
 from harken.integrations.models import ImportJob, ImportKind, ImportStatus
 from harken.lib.errors import ActionError
 
@@ -45,21 +46,36 @@ class Command(BaseCommand):
             data = path.read_bytes()
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror}.") from None
+        # On a terminal, a line that counts the rows as they go (a large file takes a minute).
+        progress = self.show_progress if self.stderr.isatty() else no_progress
         try:
-            finished = do_import_now(actor, options["kind"], path.name, data)
+            finished = do_import_now(actor, options["kind"], path.name, data, progress)
         except ActionError as exc:
             raise CommandError(f"{path.name}: {exc.message} Nothing was imported.") from None
+        finally:
+            if progress is not no_progress:
+                self.stderr.write("\r\033[K", style_func=str, ending="")  # clear the line
         self.report(finished)
+
+    def show_progress(self, report: Report) -> None:
+        share = f" ({100 * report.processed // report.total} %)" if report.total else ""
+        self.stderr.write(
+            f"\r\033[K{report.processed:,} of {report.total:,} rows read{share}: "
+            f"{report.created:,} created, {report.rejected:,} rejected",
+            style_func=str,
+            ending="",
+        )
+        self.stderr.flush()
 
     def report(self, job: ImportJob) -> None:
         for notice in job.notices:
             self.stdout.write(f"Note: {notice}")
-        summary = f"{job.filename}: {job.created_count} created"
+        summary = f"{job.filename}: {job.created_count:,} created"
         if job.kind == ImportKind.COMPANIES:
-            summary += f", {job.updated_count} updated, {job.skipped_count} unchanged"
+            summary += f", {job.updated_count:,} updated, {job.skipped_count:,} unchanged"
         else:
-            summary += f", {job.skipped_count} skipped as already imported"
-        summary += f", {job.rejected_count} rejected rows (of {job.total_rows})."
+            summary += f", {job.skipped_count:,} skipped as already imported"
+        summary += f", {job.rejected_count:,} rejected rows (of {job.total_rows:,})."
         self.stdout.write(summary)
         for error in job.errors:
             column = f" {error['column']}" if error["column"] else ""
