@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connection, models
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
 from harken.lib.search import SEARCHABLE
@@ -48,10 +49,10 @@ def _converter(field: models.Field[Any, Any]) -> Callable[[Any], Any] | None:
     return convert
 
 
-def datetime_converter() -> Callable[[Any], Any]:
+def datetime_converter(db: BaseDatabaseWrapper = connection) -> Callable[[Any], Any]:
     """Aware datetimes to what the database stores, as Django's adapter does, but faster."""
-    adapt = connection.ops.adapt_datetimefield_value
-    if connection.vendor == "postgresql":
+    adapt = db.ops.adapt_datetimefield_value
+    if db.vendor == "postgresql":
 
         def to_text(value: Any) -> Any:
             # Text in UTC, which PostgreSQL reads for a timestamptz (COPY or a literal):
@@ -62,9 +63,9 @@ def datetime_converter() -> Callable[[Any], Any]:
             return adapt(value)
 
         return to_text
-    if connection.vendor != "sqlite":
+    if db.vendor != "sqlite":
         return adapt
-    zone = connection.timezone
+    zone = db.timezone
 
     def convert(value: Any) -> Any:
         # Django stores str() of the value made naive in the connection's zone; its general
@@ -76,11 +77,15 @@ def datetime_converter() -> Callable[[Any], Any]:
     return convert
 
 
-def _constant(field: models.Field[Any, Any], now: datetime) -> Any:
+def model_default(
+    field: models.Field[Any, Any], now: datetime, db: BaseDatabaseWrapper = connection
+) -> Any:
+    """What `save()` stores in a column it is not given (auto_now fields: `now`), as the
+    database takes it: for the columns an insert leaves out, worked out once a call."""
     if isinstance(field, models.DateTimeField) and (field.auto_now or field.auto_now_add):
-        return datetime_converter()(now)
+        return datetime_converter(db)(now)
     if field.has_default() or not field.null:
-        return field.get_db_prep_save(field.get_default(), connection)
+        return field.get_db_prep_save(field.get_default(), db)
     return None
 
 
@@ -113,7 +118,7 @@ def load_rows(
         for f in model._meta.concrete_fields
         if f.attname not in fields and not isinstance(f, models.AutoField)
     ]
-    constants = tuple(_constant(f, now) for f in rest)
+    constants = tuple(model_default(f, now) for f in rest)
     converters = [None if f.attname in raw else _converter(f) for f in given]
     columns = [str(f.column) for f in given] + [str(f.column) for f in rest]
     convert = [(i, c) for i, c in enumerate(converters) if c is not None]

@@ -23,6 +23,8 @@ from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
+from harken.lib.bulk import model_default
+
 # Django's own field classes whose attribute values JSON carries as they are (or, for the
 # types JSON lacks, as `_json_value` writes them) and PostgreSQL reads back into the column.
 _JSON_READY = frozenset(
@@ -169,15 +171,7 @@ class _Insert:
         if not self.rest:
             return []
         now = timezone.now()
-        return [
-            f.get_db_prep_save(
-                now
-                if isinstance(f, models.DateTimeField) and (f.auto_now or f.auto_now_add)
-                else f.get_default(),
-                connection,
-            )
-            for f in self.rest
-        ]
+        return [model_default(f, now, connection) for f in self.rest]
 
 
 def _db_type(field: models.Field[Any, Any], connection: BaseDatabaseWrapper) -> str:
