@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-from threading import Barrier
-
 import pytest
-from django.db import close_old_connections, connection, transaction
 
 from harken.customers.bulk import people_for_emails
 from harken.customers.models import Company, Person
+from harken.lib.testing import writers_at_once
 
 
 @pytest.mark.django_db
@@ -30,26 +27,10 @@ def test_people_for_emails_answers_everyone_and_names_only_the_new() -> None:
 def test_writers_creating_the_same_people_at_once_each_count_only_their_own() -> None:
     """Real threads, each with its own connection and transaction, as web requests or
     imports would: every new person is counted as created exactly once."""
-    if connection.vendor == "sqlite":
-        # Its write transactions take the lock as they begin (IMMEDIATE), so one writer's
-        # look and insert cannot straddle another's; and the test suite's in-memory
-        # database refuses a second writer outright instead of making it wait.
-        pytest.skip("SQLite writers never overlap")
     emails: dict[str, tuple[str, int | None]] = {
         f"p{i}@firm.example": (f"P{i}", None) for i in range(40)
     }
-    start = Barrier(4)
-
-    def create(_: int) -> list[str]:
-        try:
-            start.wait()
-            with transaction.atomic():
-                return people_for_emails(emails)[1]
-        finally:
-            close_old_connections()
-            connection.close()
-
-    with ThreadPoolExecutor(4) as pool:
-        created = [email for made in pool.map(create, range(4)) for email in made]
+    results = writers_at_once(lambda: people_for_emails(emails)[1])
+    created = [email for made in results for email in made]
     assert sorted(created) == sorted(emails)
     assert Person.objects.count() == 40

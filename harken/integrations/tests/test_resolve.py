@@ -3,14 +3,11 @@ them."""
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-from threading import Barrier
-
 import pytest
-from django.db import close_old_connections, connection, transaction
 
 from harken.customers.models import Company, CompanyDomain
 from harken.integrations.csv.resolve import Resolver
+from harken.lib.testing import writers_at_once
 
 
 @pytest.mark.django_db
@@ -38,26 +35,14 @@ def test_companies_for_domains_finds_stored_domains_and_creates_the_rest() -> No
 def test_imports_creating_the_same_companies_at_once_each_count_only_their_own() -> None:
     """Real threads, each with its own connection and transaction, as concurrent imports
     run: every new company is counted exactly once, and each import knows every id."""
-    if connection.vendor == "sqlite":
-        # As in customers' test_bulk: SQLite writers never overlap, and the suite's
-        # in-memory database refuses a second writer instead of making it wait.
-        pytest.skip("SQLite writers never overlap")
     names = {f"firm{i}.example": f"Firm {i}" for i in range(40)}
-    start = Barrier(4)
 
-    def resolve(_: int) -> tuple[int, dict[str, int]]:
-        try:
-            resolver = Resolver()
-            start.wait()
-            with transaction.atomic():
-                resolver.companies_for_domains(names)
-            return resolver.made["companies"], resolver.by_domain
-        finally:
-            close_old_connections()
-            connection.close()
+    def resolve() -> tuple[int, dict[str, int]]:
+        resolver = Resolver()
+        resolver.companies_for_domains(names)
+        return resolver.made["companies"], resolver.by_domain
 
-    with ThreadPoolExecutor(4) as pool:
-        results = list(pool.map(resolve, range(4)))
+    results = writers_at_once(resolve)
     stored = dict(Company.objects.values_list("domain", "id"))
     assert sum(made for made, _ in results) == len(stored) == 40
     assert all(by_domain == stored for _, by_domain in results)
