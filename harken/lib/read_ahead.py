@@ -25,6 +25,8 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from harken.lib.gc_tuning import tune_for_batch_work
+
 
 def read_ahead[T](items: Iterable[T], depth: int = 2) -> Generator[T]:
     """Yield `items` in order; a thread produces up to `depth` of them ahead.
@@ -178,6 +180,7 @@ def _produce_in_child(args_in: int, items_out: int) -> None:
         settings.configure(**settings_)
         module, _, name = target.partition(":")
         produce = getattr(importlib.import_module(module), name)
+        tune_for_batch_work()  # this process only produces the items
         for item in produce(*args):
             send.send((True, item))
         send.send((False, None))

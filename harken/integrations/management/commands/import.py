@@ -13,6 +13,7 @@ from harken.integrations.actions import do_import_now
 from harken.integrations.csv.report import Report, no_progress
 from harken.integrations.models import ImportJob, ImportKind, ImportStatus
 from harken.lib.errors import ActionError
+from harken.lib.gc_tuning import tune_for_batch_work
 
 
 class Command(BaseCommand):
@@ -34,6 +35,11 @@ class Command(BaseCommand):
             default=None,
             help="username of the teammate the notes are filed by (default: none)",
         )
+
+    def run_from_argv(self, argv: list[str]) -> None:
+        # Run as `harken import`, the process is this import's alone (call_command is not).
+        tune_for_batch_work()
+        super().run_from_argv(argv)
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]

@@ -8,6 +8,8 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from harken.lib.gc_tuning import tune_for_batch_work
+
 
 class Command(BaseCommand):
     help = (
@@ -33,6 +35,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--max-tasks", type=int, default=None, help="exit after this many tasks"
         )
+
+    def run_from_argv(self, argv: list[str]) -> None:
+        # Run as `harken worker` (or by `harken serve`), the process is the worker's alone.
+        tune_for_batch_work()
+        super().run_from_argv(argv)
 
     def handle(self, *args: Any, **options: Any) -> None:
         worker_options: dict[str, Any] = {
