@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -18,22 +19,29 @@ from harken.lib.gc_tuning import BATCH_THRESHOLD, SERVING_THRESHOLD, SWITCH_INTE
 from harken.lib.read_ahead import read_ahead_in_process
 
 
-def in_a_process(setup: str) -> list[object]:
-    """[gc threshold, whether objects are frozen, switch interval] after `setup` ran."""
+def in_a_process(setup: str, data_dir: Path) -> list[object]:
+    """[gc threshold, whether objects are frozen, switch interval] after `setup` ran, in a
+    process with the embedded default's settings (it never opens the database)."""
     script = (
         "import gc, json, sys\n"
         f"{setup}\n"
         "print(json.dumps([gc.get_threshold(), gc.get_freeze_count() > 0,"
         " sys.getswitchinterval()]))\n"
     )
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HARKEN_")}
+    env["HARKEN_DATA_DIR"] = str(data_dir)
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, env=env
+    )
     result: list[object] = json.loads(out.stdout.splitlines()[-1])
     return result
 
 
-def test_a_serving_process_collects_rarely_and_switches_threads_less_often() -> None:
+def test_a_serving_process_collects_rarely_and_switches_threads_less_often(
+    tmp_path: Path,
+) -> None:
     threshold, frozen, interval = in_a_process(
-        "from harken.lib.gc_tuning import tune_for_serving\ntune_for_serving()"
+        "from harken.lib.gc_tuning import tune_for_serving\ntune_for_serving()", tmp_path
     )
     assert threshold == [SERVING_THRESHOLD, 20, 20]
     assert frozen
@@ -41,7 +49,9 @@ def test_a_serving_process_collects_rarely_and_switches_threads_less_often() -> 
 
 
 @pytest.mark.parametrize("command", ["import", "worker"])
-def test_the_import_and_worker_commands_collect_more_rarely_still(command: str) -> None:
+def test_the_import_and_worker_commands_collect_more_rarely_still(
+    command: str, tmp_path: Path
+) -> None:
     """Run from the command line (`--help` stops them before any work); the default switch
     interval stays."""
     threshold, frozen, interval = in_a_process(
@@ -53,7 +63,8 @@ def test_the_import_and_worker_commands_collect_more_rarely_still(command: str) 
         f"    importlib.import_module(module).Command().run_from_argv(['harken', {command!r}, "
         "'--help'])\n"
         "except SystemExit:\n"
-        "    pass"
+        "    pass",
+        tmp_path,
     )
     assert threshold == [BATCH_THRESHOLD, 20, 20]
     assert frozen
