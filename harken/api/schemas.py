@@ -38,10 +38,30 @@ def _check_email(value: str) -> str:
     return value.strip().lower()
 
 
-WebUrl = Annotated[str, Field(max_length=1000), AfterValidator(_check_url)]
+# The OpenAPI document says what the validators accept, for its readers and for the clients
+# and test generators made from it; in json_schema_extra, so that only the validators (and
+# their messages) judge a request.
+WebUrl = Annotated[
+    str,
+    Field(max_length=1000, json_schema_extra={"format": "uri", "pattern": "^https?://"}),
+    AfterValidator(_check_url),
+]
 # A web address, or "" for none.
-OptionalUrl = Annotated[str, Field(max_length=1000), AfterValidator(_check_optional_url)]
-Email = Annotated[str, Field(max_length=254), AfterValidator(_check_email)]
+OptionalUrl = Annotated[
+    str,
+    Field(max_length=1000, json_schema_extra={"pattern": "^(https?://.*)?$"}),
+    AfterValidator(_check_optional_url),
+]
+Email = Annotated[
+    str, Field(max_length=254, json_schema_extra={"format": "email"}), AfterValidator(_check_email)
+]
+# Text with more than spaces (a title or name): the actions refuse a blank one.
+NOT_BLANK: dict[str, Any] = {"pattern": r"\S"}
+# A domain (acme.com), or a web address whose domain is taken (https://www.acme.com/pricing).
+DOMAIN: dict[str, Any] = {
+    "pattern": r"^\s*(https?://)?([A-Za-z0-9-]+\.)+[A-Za-z]{2,63}(/.*)?\s*$",
+    "examples": ["acme.com"],
+}
 
 
 def _clean(value: Any) -> Any:
@@ -69,10 +89,26 @@ def _clean(value: Any) -> Any:
     return value
 
 
+def _document_not_null(schema: dict[str, Any], model: type[Any]) -> None:
+    """In the OpenAPI document, a field of `not_null` may be left out but is not nullable."""
+    properties = schema.get("properties", {})
+    for name in getattr(model, "not_null", ()):
+        prop = properties.get(name)
+        if prop is None or "anyOf" not in prop:
+            continue
+        kept = [alt for alt in prop.pop("anyOf") if alt != {"type": "null"}]
+        if len(kept) == 1:
+            prop.update(kept[0])
+        else:
+            prop["anyOf"] = kept
+        if prop.get("default", ...) is None:
+            del prop["default"]
+
+
 class Input(BaseModel):
     """Base of every request body: unknown fields are refused, so a typo is not silently lost."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_document_not_null)
     # Fields of a partial update that may be left out but not sent as null (a feature always
     # has a title): their type says None only because None stands for "not sent".
     not_null: ClassVar[frozenset[str]] = frozenset()

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from ninja import Field, Schema
 
-from harken.api.schemas import MAX_ID, Email, Id, Input, OptionalUrl, Paging, Ref
+from harken.api.schemas import DOMAIN, MAX_ID, NOT_BLANK, Email, Id, Input, OptionalUrl, Paging, Ref
 from harken.customers.models import Company, Deployment
 from harken.customers.queries import COMPANY_SORTS
 
@@ -30,7 +30,7 @@ class CompanyIn(Input):
         }
     )
 
-    name: str | None = Field(None, max_length=200)
+    name: str | None = Field(None, max_length=200, json_schema_extra=NOT_BLANK)
     arr: int | None = Field(None, ge=0, le=MAX_ID, description="Annual recurring revenue.")
     plan: str | None = Field(None, max_length=64)
     deployment: Deployment | None = None
@@ -43,7 +43,9 @@ class CompanyIn(Input):
 
 
 class CompanyCreate(CompanyIn):
-    domain: str = Field(max_length=253, description="Its web domain, e.g. acme.com.")
+    domain: str = Field(
+        max_length=253, description="Its web domain, e.g. acme.com.", json_schema_extra=DOMAIN
+    )
 
 
 class CompanyFilters(Paging):

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from ninja import Field, Schema
 
-from harken.api.schemas import Id, Input, Paging, Ref, WebUrl
+from harken.api.schemas import NOT_BLANK, Id, Input, Paging, Ref, WebUrl
 from harken.features.models import Effort, StatusCategory, Timeframe
 from harken.features.queries import SORTS
 
@@ -21,7 +21,7 @@ class FeatureFilters(Paging):
 
 
 class FeatureIn(Input):
-    title: str = Field(max_length=200)
+    title: str = Field(max_length=200, json_schema_extra=NOT_BLANK)
     description: str = Field("", max_length=100_000)
     area_id: Id | None = None
     parent_id: Id | None = None
@@ -40,7 +40,7 @@ class FeaturePatch(Input):
 
     not_null = frozenset({"title", "description", "status_id", "public", "tickets"})
 
-    title: str | None = Field(None, max_length=200)
+    title: str | None = Field(None, max_length=200, json_schema_extra=NOT_BLANK)
     description: str | None = Field(None, max_length=100_000)
     area_id: Id | None = None
     parent_id: Id | None = None

@@ -8,7 +8,7 @@ from typing import Annotated
 from ninja import Field, Schema
 from pydantic import AwareDatetime, ValidationInfo, field_validator
 
-from harken.api.schemas import Email, Id, Input, OptionalUrl, Paging, Ref, WebUrl
+from harken.api.schemas import NOT_BLANK, Email, Id, Input, OptionalUrl, Paging, Ref, WebUrl
 from harken.inbox.models import Importance, Link, Note, NoteState, Source
 from harken.lib.prefetch import related
 
@@ -17,7 +17,7 @@ TagName = Annotated[str, Field(min_length=1, max_length=60)]
 
 
 class NoteIn(Input):
-    title: str = Field(max_length=300)
+    title: str = Field(max_length=300, json_schema_extra=NOT_BLANK)
     body: str = Field("", max_length=200_000)
     source: Source = Source.API
     source_url: OptionalUrl = ""

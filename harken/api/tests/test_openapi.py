@@ -6,6 +6,9 @@ import json
 
 from django.test import Client
 
+from harken.accounts.models import User
+from harken.api.testing import Api, assert_error
+
 
 def test_openapi_document_lists_every_resource(client: Client) -> None:
     r = client.get("/api/v1/openapi.json")
@@ -42,6 +45,38 @@ def test_openapi_document_lists_every_resource(client: Client) -> None:
     assert doc["components"]["securitySchemes"]["BearerToken"]["scheme"] == "bearer"
     note_in = doc["components"]["schemas"]["NoteIn"]["properties"]
     assert note_in["customer_priority"]["anyOf"][0]["maximum"] == 10
+
+
+def test_openapi_document_says_what_the_validators_accept(client: Client) -> None:
+    schemas = json.loads(client.get("/api/v1/openapi.json").content)["components"]["schemas"]
+    patch = schemas["FeaturePatch"]["properties"]
+    # May be left out, never null: the document offers no null (the API answers 400 to one).
+    assert patch["public"] == {"title": "Public", "type": "boolean"}
+    assert patch["title"]["type"] == "string"
+    assert "anyOf" not in patch["tickets"]
+    assert schemas["CompanyIn"]["properties"]["deployment"] == {
+        "$ref": "#/components/schemas/Deployment"
+    }
+    # Where null means something (clear the area), it stays.
+    assert {"type": "null"} in patch["area_id"]["anyOf"]
+    assert schemas["PersonIn"]["properties"]["email"]["format"] == "email"
+    links = schemas["NoteIn"]["properties"]["links"]["items"]
+    assert links["format"] == "uri"
+    assert links["pattern"] == "^https?://"
+    assert schemas["NoteIn"]["properties"]["title"]["pattern"] == r"\S"
+    assert schemas["CompanyCreate"]["properties"]["domain"]["examples"] == ["acme.com"]
+
+
+def test_documented_formats_do_not_change_what_is_refused(client: Client, admin: User) -> None:
+    """The patterns are the document's: the validators still judge, with their own messages."""
+    api = Api.as_user(client, admin)
+    r = api.post("/features", {"title": "PDF export", "tickets": ["ftp://example.com/1"]})
+    error = assert_error(r, 400)
+    assert error["field"].startswith("tickets")
+    assert "is not a web address" in error["message"]
+    error = assert_error(api.patch("/features/999999", {"public": None}), 400)
+    assert error["field"] == "public"
+    assert "leave the field out" in error["message"]
 
 
 def test_docs_page_loads(client: Client) -> None:
