@@ -1,13 +1,30 @@
-"""Test helpers for code that concurrent writers run at once."""
+"""Test helpers: code that concurrent writers run at once, and requests served by the WSGI
+application production serves."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from threading import Barrier
 
 import pytest
+from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, connection, transaction
+
+
+@contextmanager
+def connection_kept() -> Iterator[None]:
+    """Requests served meanwhile keep the database connection open, as Django's test client
+    arranges: a request's end would otherwise close the connection that holds the test's
+    transaction (on PostgreSQL; Django never closes SQLite's in-memory test database)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 def writers_at_once[T](work: Callable[[], T], writers: int = 4) -> list[T]:

@@ -13,8 +13,6 @@ from typing import Any
 
 import pytest
 import schemathesis
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis import Case
 from schemathesis.checks import (
@@ -30,6 +28,7 @@ from harken.customers.models import Company, Person
 from harken.features.models import Feature
 from harken.inbox.actions import do_link_note
 from harken.inbox.models import Importance, Note
+from harken.lib.testing import connection_kept
 from harken.web.handler import HarkenWSGI
 
 CHECKS = [
@@ -45,14 +44,9 @@ schema = schemathesis.openapi.from_wsgi(f"{BASE}/openapi.json", HarkenWSGI())
 
 
 @pytest.fixture
-def connection_kept() -> Iterator[None]:
-    """A server's request ends by closing the database connection; these requests run inside
-    the test's transaction, which must outlive them (Django's test client arranges the same)."""
-    for signal in (request_started, request_finished):
-        signal.disconnect(close_old_connections)
-    yield
-    for signal in (request_started, request_finished):
-        signal.connect(close_old_connections)
+def _connection_kept() -> Iterator[None]:
+    with connection_kept():
+        yield
 
 
 @pytest.fixture
@@ -73,6 +67,6 @@ def admin_token(admin: User, acme: Company, feature: Feature, token_for) -> str:
     # The database fixtures are the test's, shared by its examples on purpose.
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@pytest.mark.usefixtures("connection_kept")
+@pytest.mark.usefixtures("_connection_kept")
 def test_generated_requests_get_documented_answers(case: Case[Any], admin_token: str) -> None:
     case.call_and_validate(headers={"Authorization": f"Bearer {admin_token}"}, checks=CHECKS)

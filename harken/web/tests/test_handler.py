@@ -3,36 +3,21 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from io import BytesIO
 from typing import Any
 from wsgiref.util import setup_testing_defaults
 
 import pytest
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 
 from harken.accounts.models import User
 from harken.inbox.models import Note
+from harken.lib.testing import connection_kept
 from harken.web.handler import HarkenWSGI, is_api
 
 # What harken.wsgi serves, built here: importing that module would also tune (freeze) the
 # test process's garbage collector for serving.
 application = HarkenWSGI()
-
-
-@contextmanager
-def _connection_kept() -> Iterator[None]:
-    # As Django's test client does: a request's end would otherwise close the connection
-    # that holds the test's transaction.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        yield
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
 
 
 def _call(
@@ -57,7 +42,7 @@ def _call(
         for name, value in response_headers:
             answer["headers"].setdefault(name.lower(), []).append(value)
 
-    with _connection_kept():
+    with connection_kept():
         content = b"".join(application(environ, start_response))
     return answer["status"], answer["headers"], content
 
